@@ -1,0 +1,51 @@
+# motcua: `make run` serves the application, `make test` runs every check.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+
+.PHONY: run test setup setup-dev lint typecheck pytest migrate bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.runtime: $(BIN)/python requirements.txt pyproject.toml
+	$(BIN)/pip install --quiet -r requirements.txt
+	$(BIN)/pip install --quiet --no-deps --no-build-isolation -e . || $(BIN)/pip install --quiet --no-deps -e .
+	touch $@
+
+$(VENV)/.dev: $(VENV)/.runtime requirements-dev.txt
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	touch $@
+
+setup: $(VENV)/.runtime
+
+setup-dev: $(VENV)/.dev
+
+migrate: setup
+	$(BIN)/motcua migrate --noinput
+
+run: migrate
+	$(BIN)/motcua demo --if-empty
+	@echo "motcua: serving on http://127.0.0.1:$(PORT)/"
+	$(BIN)/motcua runserver --insecure 127.0.0.1:$(PORT)
+
+lint: setup-dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+typecheck: setup-dev
+	$(BIN)/mypy motcua
+
+pytest: setup-dev
+	$(BIN)/motcua makemigrations --check --dry-run
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+test: lint typecheck pytest
+
+bench: setup-dev
+	$(BIN)/python -m bench.import_speed $(BENCH_ARGS)
+
+clean:
+	rm -rf $(VENV) var/motcua.sqlite3*

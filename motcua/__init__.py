@@ -1,0 +1,1 @@
+"""motcua: one-stop administrative procedures and the performance platform on top of them."""

@@ -1,0 +1,14 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from motcua.web import views
+
+admin.site.site_header = "motcua"
+admin.site.site_title = "motcua"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("healthz", views.health, name="health"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+]

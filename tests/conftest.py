@@ -1,0 +1,73 @@
+"""Shared fixtures.
+
+Every database test runs on whatever DATABASE_URL selects: SQLite by default, PostgreSQL in
+the second CI pass. Reference data from ../shared is optional: tests that need it use the
+``shared_data`` fixture, which skips loudly when it is missing (CI has it).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+SHARED = Path(__file__).resolve().parent.parent.parent / "shared"
+CHROMIUM = "/usr/bin/chromium"
+
+
+@pytest.fixture(scope="session")
+def shared_data() -> Path:
+    data = SHARED / "data"
+    if not data.is_dir():
+        pytest.skip(f"SKIPPED LOUDLY: reference data not found at {data} (CI has it)")
+    return data
+
+
+@pytest.fixture(scope="session")
+def shared_seeds() -> Path:
+    seeds = SHARED / "seeds"
+    if not seeds.is_dir():
+        pytest.skip(f"SKIPPED LOUDLY: seed plans not found at {seeds} (CI has it)")
+    return seeds
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    """A headless Debian Chromium driven by Playwright (never a downloaded browser)."""
+    if not (Path(CHROMIUM).exists() or shutil.which("chromium")):
+        if os.environ.get("MOTCUA_REQUIRE_BROWSER") == "1":
+            pytest.fail(f"Chromium is required here but {CHROMIUM} is missing")
+        pytest.skip(f"browser tests need Debian's chromium at {CHROMIUM} (apt install chromium)")
+    # Playwright's sync API runs an event loop in this thread; the Django ORM refuses to
+    # run inside one unless told that this test process is single-threaded on purpose.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(
+            executable_path=CHROMIUM,
+            headless=True,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+            ],
+        )
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser: Any) -> Iterator[Any]:
+    context = browser.new_context(locale="vi-VN")
+    pg = context.new_page()
+    yield pg
+    context.close()
