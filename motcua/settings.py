@@ -80,9 +80,7 @@ TEMPLATES = [
     }
 ]
 
-DATABASES = {
-    "default": env.database_from_url(env.get("DATABASE_URL"), VAR_DIR / "motcua.sqlite3")
-}
+DATABASES = {"default": env.database_from_url(env.get("DATABASE_URL"), VAR_DIR / "motcua.sqlite3")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 PASSWORD_HASHERS = [

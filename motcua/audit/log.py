@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.contrib.auth.models import AnonymousUser, User
 
 from motcua.audit.models import AuditEvent
 
@@ -16,12 +16,12 @@ from motcua.audit.models import AuditEvent
 def record(
     action: str,
     *,
-    actor: AbstractBaseUser | AnonymousUser | str | None,
+    actor: User | AnonymousUser | str | None,
     object_type: str,
     object_id: object = "",
     **data: Any,
 ) -> AuditEvent:
-    user = actor if isinstance(actor, AbstractBaseUser) else None
+    user = actor if isinstance(actor, User) else None
     if user is not None:
         label = user.get_username()
     elif isinstance(actor, str):

@@ -178,9 +178,7 @@ class DossierEvent(models.Model):
         verbose_name = _("sự kiện hồ sơ")
         verbose_name_plural = _("lịch sử hồ sơ")
         ordering = ["dossier", "seq"]
-        constraints = [
-            models.UniqueConstraint(fields=["dossier", "seq"], name="one_event_per_seq")
-        ]
+        constraints = [models.UniqueConstraint(fields=["dossier", "seq"], name="one_event_per_seq")]
 
     def __str__(self) -> str:
         return f"{self.dossier_id}#{self.seq} {self.kind}"

@@ -96,9 +96,7 @@ class Procedure(models.Model):
     legal_basis_effective_date = models.DateField(
         _("ngày hiệu lực của văn bản quy định"), null=True, blank=True
     )
-    published_components = models.JSONField(
-        _("thành phần đã công khai"), default=list, blank=True
-    )
+    published_components = models.JSONField(_("thành phần đã công khai"), default=list, blank=True)
 
     class Meta:
         verbose_name = _("thủ tục hành chính")

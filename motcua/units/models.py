@@ -47,7 +47,10 @@ class Unit(models.Model):
         help_text=_("Ví dụ H44.07; mã định danh 000.00.07.H44 được chấp nhận và chuẩn hoá."),
     )
     gso_code = models.CharField(
-        _("mã thống kê"), max_length=10, blank=True, db_index=True,
+        _("mã thống kê"),
+        max_length=10,
+        blank=True,
+        db_index=True,
         help_text=_("Mã đơn vị hành chính của Tổng cục Thống kê (tỉnh 2, huyện 3, xã 5 số)."),
     )
     name = models.CharField(_("tên"), max_length=255)
