@@ -1,7 +1,7 @@
 """Settings from the environment: the one place that reads ``os.environ``.
 
 Every variable motcua understands is declared in :data:`VARIABLES` with its default and
-meaning, so ``motcua settings`` (and docs/CONFIGURATION.md) can list them all.  Read
+meaning; docs/CONFIGURATION.md lists them all (a test keeps the two in step).  Read
 values with :func:`get`, :func:`get_bool` and :func:`get_int`; a malformed value fails at
 start-up with a message naming the variable.
 """
