@@ -21,11 +21,27 @@ def translate_argv(argv: list[str]) -> list[str]:
     return argv
 
 
+def group_help(group: str) -> str:
+    """The sub-commands of a group, for ``motcua units`` typed alone."""
+    from django.core.management import get_commands
+
+    subs = sorted(name[len(group) + 1 :] for name in get_commands() if name.startswith(group + "_"))
+    lines = [f"motcua {group} <sub-command> [options]", "", "sub-commands:"]
+    lines += [f"  {sub:<12} (motcua {group} {sub} --help)" for sub in subs]
+    return "\n".join(lines)
+
+
 def main() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "motcua.settings")
+    import django
     from django.core.management import execute_from_command_line
 
-    execute_from_command_line(translate_argv(sys.argv))
+    argv = translate_argv(sys.argv)
+    if len(argv) >= 2 and argv[1] in GROUPS:
+        django.setup()
+        print(group_help(argv[1]))
+        sys.exit(0 if len(argv) > 2 else 2)
+    execute_from_command_line(argv)
 
 
 if __name__ == "__main__":
