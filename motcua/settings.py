@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "motcua.calendar",
     "motcua.procedures",
     "motcua.dossiers",
+    "motcua.indicators",
     "motcua.web",
 ]
 

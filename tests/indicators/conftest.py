@@ -1,0 +1,43 @@
+"""Small builders for indicator tests: a unit, a procedure, dossiers with chosen facts."""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from motcua.dossiers.models import Dossier
+from motcua.procedures.models import Procedure
+from motcua.units.models import Level, Unit
+
+TZ = ZoneInfo("Asia/Ho_Chi_Minh")
+_seq = itertools.count(1)
+
+
+def at(day: str, hour: int = 9) -> dt.datetime:
+    return dt.datetime.combine(dt.date.fromisoformat(day), dt.time(hour), TZ)
+
+
+def make_unit(code: str, level: str = Level.AGENCY) -> Unit:
+    unit = Unit(code=code, name=f"Đơn vị {code}", level=level)
+    unit.save()
+    return unit
+
+
+def make_dossier(unit: Unit, procedure: Procedure, **fields: Any) -> Dossier:
+    values: dict[str, Any] = {
+        "code": f"{unit.code}-240101-{next(_seq):04d}",
+        "channel": 1,
+        "status": 4,
+        "content_hash": "x",
+    }
+    values.update(fields)
+    return Dossier.objects.create(unit=unit, procedure=procedure, **values)
+
+
+@pytest.fixture
+def procedure() -> Procedure:
+    return Procedure.objects.create(code="1.000001", name="Chứng thực bản sao", time_limit=1)
