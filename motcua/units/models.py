@@ -95,10 +95,14 @@ class Unit(models.Model):
 class UnitParent(models.Model):
     """``unit`` sits under ``parent`` over ``[valid_from, valid_to]``."""
 
-    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="parent_links")
-    parent = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="child_links")
-    valid_from = models.DateField(null=True, blank=True)
-    valid_to = models.DateField(null=True, blank=True)
+    unit = models.ForeignKey(
+        Unit, on_delete=models.CASCADE, related_name="parent_links", verbose_name=_("đơn vị")
+    )
+    parent = models.ForeignKey(
+        Unit, on_delete=models.CASCADE, related_name="child_links", verbose_name=_("cấp trên")
+    )
+    valid_from = models.DateField(_("hiệu lực từ"), null=True, blank=True)
+    valid_to = models.DateField(_("hiệu lực đến"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("quan hệ cấp trên")
@@ -120,15 +124,29 @@ class UnitEvent(models.Model):
 
     kind = models.CharField(_("loại"), max_length=10, choices=Kind.choices)
     effective_date = models.DateField(_("ngày hiệu lực"), db_index=True)
-    sources = models.ManyToManyField(Unit, related_name="events_as_source")
-    targets = models.ManyToManyField(Unit, related_name="events_as_target")
-    old_name = models.CharField(max_length=255, blank=True)
-    new_name = models.CharField(max_length=255, blank=True)
+    sources = models.ManyToManyField(
+        Unit, related_name="events_as_source", verbose_name=_("đơn vị trước")
+    )
+    targets = models.ManyToManyField(
+        Unit, related_name="events_as_target", verbose_name=_("đơn vị sau")
+    )
+    old_name = models.CharField(_("tên cũ"), max_length=255, blank=True)
+    new_name = models.CharField(_("tên mới"), max_length=255, blank=True)
     old_parent = models.ForeignKey(
         Unit, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     new_parent = models.ForeignKey(
         Unit, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # The target that inherits the sources' history: the merged unit, or for a split the
+    # first listed target (many-to-many rows keep no order, so it is stored explicitly).
+    heir = models.ForeignKey(
+        Unit,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("đơn vị kế thừa"),
     )
     note = models.TextField(_("ghi chú"), blank=True)
     recorded_at = models.DateTimeField(auto_now_add=True)
