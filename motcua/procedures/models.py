@@ -85,6 +85,9 @@ class Procedure(models.Model):
         choices=TimeUnit.choices,
         default=TimeUnit.WORKING_DAYS,
     )
+    # Declared by the catalogue: a fee may be charged even when its amount is not recorded
+    # (the fee items below carry the amounts that are known).
+    has_fee = models.BooleanField(_("có phí, lệ phí"), default=False)
     has_financial_obligation = models.BooleanField(_("có nghĩa vụ tài chính"), default=False)
     requires_result = models.BooleanField(_("có kết quả giải quyết"), default=True)
     applicant_types = models.JSONField(_("đối tượng thực hiện"), default=list, blank=True)
@@ -120,10 +123,6 @@ class Procedure(models.Model):
             ("commune", self.applies_commune),
         )
         return [name for name, on in flags if on]
-
-    @property
-    def has_fee(self) -> bool:
-        return any(fee.amount > 0 for fee in self.fees.all())
 
     def service_level_on(self, day: dt.date) -> str:
         version = self.service_levels.filter(valid_from__lte=day).order_by("-valid_from").first()
