@@ -1,8 +1,10 @@
 """Computing indicators: sum numerators and denominators over each unit's members.
 
-One aggregate query per source (dossiers, payments) counts every numerator and
-denominator of a formula set per handling unit; each requested unit's figure is then the
-sum over the units whose history rolls up into it (``members``). Rates are never averaged.
+Per source, one aggregate query counts every numerator and denominator of a formula set per
+handling unit: dossiers and procedures from the daily aggregates (``DailyFact``), payments
+from the transactions. A requested unit's figure is the sum over the units whose history
+rolls up into it (``members``). Rates are never averaged. ``explain`` lists the dossiers
+behind a figure with the reason each one counts or not, from the same predicates.
 """
 
 from __future__ import annotations
@@ -12,13 +14,17 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import reduce
 from operator import or_
+from typing import Any
 
 from django.db.models import Count as CountAgg
-from django.db.models import Q, QuerySet
+from django.db.models import Q, Sum
 
+from motcua.calendar.services import current_calendar
 from motcua.dossiers.models import Dossier, Payment
+from motcua.indicators.facts import DOSSIER_COLUMNS, facts_of, load_procedures
+from motcua.indicators.models import DailyFact
 from motcua.indicators.period import Period
-from motcua.indicators.registry import Count, FormulaSet, Indicator
+from motcua.indicators.registry import Count, FormulaSet, Group, Indicator
 
 
 @dataclass(frozen=True)
@@ -30,37 +36,61 @@ class Figure:
 
     @property
     def rate(self) -> float | None:
-        """b / a as a fraction; None when there is nothing to count."""
+        """b / a as a fraction; None when a = 0."""
         return self.numerator / self.denominator if self.denominator else None
 
+    @property
+    def score(self) -> float:
+        return self.indicator.scoring.score(self.rate)
 
-def _base(source: str) -> tuple[QuerySet[Dossier] | QuerySet[Payment], str]:
-    if source == "dossier":
-        return Dossier.objects.all(), "unit_id"
-    if source == "payment":
-        return Payment.objects.all(), "dossier__unit_id"
-    raise ValueError(f"unknown source {source!r}")
+
+@dataclass(frozen=True)
+class GroupFigure:
+    unit_id: int
+    group: Group
+    score: float
+
+
+def _aggregate(source: str, q: Q) -> Any:
+    if source == "dossiers":
+        return Sum("n", filter=q, default=0)
+    return CountAgg("procedure_id", filter=q, distinct=True)
 
 
 def count_by_unit(
     counts: Mapping[str, Count], unit_ids: Iterable[int], period: Period
 ) -> dict[int, dict[str, int]]:
-    """``{unit_id: {key: n}}`` for every named count, in one query per source."""
+    """``{unit_id: {key: n}}`` for every named count; one query per source."""
     ids = list(unit_ids)
-    by_source: dict[str, dict[str, Q]] = defaultdict(dict)
-    for key, count in counts.items():
-        by_source[count.source][key] = count.where(period)
     result: dict[int, dict[str, int]] = defaultdict(lambda: dict.fromkeys(counts, 0))
-    for source, filters in by_source.items():
-        queryset, unit_field = _base(source)
-        rows = (
-            queryset.filter(**{f"{unit_field}__in": ids})
-            .filter(reduce(or_, filters.values()))
-            .values(unit_field)
-            .annotate(**{key: CountAgg("pk", filter=q) for key, q in filters.items()})
+    fact_filters = {
+        key: c.where.q(period) for key, c in counts.items() if c.source != "payments" and c.where
+    }
+    if fact_filters and ids:
+        annotations = {key: _aggregate(counts[key].source, q) for key, q in fact_filters.items()}
+        fact_rows: Any = (
+            DailyFact.objects.filter(unit_id__in=ids)
+            .filter(reduce(or_, fact_filters.values()))
+            .values("unit_id")
+            .annotate(**annotations)
         )
-        for row in rows:
-            unit_id = row.pop(unit_field)
+        for row in fact_rows:
+            unit_id = row.pop("unit_id")
+            result[unit_id].update({k: int(v or 0) for k, v in row.items()})
+    payment_filters = {
+        key: c.payment_where(period)
+        for key, c in counts.items()
+        if c.source == "payments" and c.payment_where
+    }
+    if payment_filters and ids:
+        payment_rows: Any = (
+            Payment.objects.filter(dossier__unit_id__in=ids)
+            .filter(reduce(or_, payment_filters.values()))
+            .values("dossier__unit_id")
+            .annotate(**{k: CountAgg("pk", filter=q) for k, q in payment_filters.items()})
+        )
+        for row in payment_rows:
+            unit_id = row.pop("dossier__unit_id")
             result[unit_id].update(row)
     return result
 
@@ -69,11 +99,11 @@ def compute(
     formula_set: FormulaSet, members: Mapping[int, set[int]], period: Period
 ) -> list[Figure]:
     """One figure per requested unit (the keys of ``members``) and indicator."""
-    counts = {}
+    counts: dict[str, Count] = {}
     for indicator in formula_set.indicators:
         counts[f"{indicator.code}__b"] = indicator.numerator
         counts[f"{indicator.code}__a"] = indicator.denominator
-    all_ids = set().union(*members.values()) if members else set()
+    all_ids: set[int] = set().union(*members.values()) if members else set()
     per_unit = count_by_unit(counts, all_ids, period)
     figures = []
     for unit_id, member_ids in members.items():
@@ -82,23 +112,64 @@ def compute(
             for key, value in per_unit.get(member, {}).items():
                 totals[key] += value
         for indicator in formula_set.indicators:
-            figures.append(
-                Figure(
-                    unit_id,
-                    indicator,
-                    totals[f"{indicator.code}__b"],
-                    totals[f"{indicator.code}__a"],
-                )
-            )
+            b, a = totals[f"{indicator.code}__b"], totals[f"{indicator.code}__a"]
+            figures.append(Figure(unit_id, indicator, b, a))
     return figures
 
 
+def group_scores(formula_set: FormulaSet, figures: Iterable[Figure]) -> list[GroupFigure]:
+    """Each group's score: the sum of its indicators' scores, capped at the group's max."""
+    by_unit: dict[int, dict[str, Figure]] = defaultdict(dict)
+    for figure in figures:
+        by_unit[figure.unit_id][figure.indicator.code] = figure
+    result = []
+    for unit_id, figs in by_unit.items():
+        for group in formula_set.groups:
+            total = sum(figs[code].score for code in group.indicators if code in figs)
+            result.append(GroupFigure(unit_id, group, min(group.max, total)))
+    return result
+
+
+@dataclass(frozen=True)
+class Explained:
+    dossier_id: int
+    code: str
+    reason: str
+
+
 def explain(
-    indicator: Indicator, member_ids: Iterable[int], period: Period
-) -> tuple[QuerySet[Dossier] | QuerySet[Payment], QuerySet[Dossier] | QuerySet[Payment]]:
-    """The rows behind a figure: those in b, and those in a but not in b."""
-    queryset, unit_field = _base(indicator.denominator.source)
-    scoped = queryset.filter(**{f"{unit_field}__in": list(member_ids)})
-    numerator = indicator.numerator.where(period)
-    denominator = indicator.denominator.where(period)
-    return scoped.filter(numerator), scoped.filter(denominator).exclude(numerator)
+    indicator: Indicator,
+    member_ids: Iterable[int],
+    period: Period,
+    *,
+    offset: int = 0,
+    limit: int = 50,
+) -> tuple[list[Explained], list[Explained], int, int]:
+    """The dossiers in b and in a−b with their reasons, paginated; and both totals."""
+    where_b, where_a = indicator.numerator.where, indicator.denominator.where
+    if indicator.numerator.source == "payments" or where_b is None or where_a is None:
+        raise ValueError(f"{indicator.code} counts payment transactions, not dossiers")
+    candidates = (
+        Dossier.objects.filter(unit_id__in=list(member_ids), received_at__lt=period.end_at)
+        .filter(Q(finished_at__isnull=True) | Q(finished_at__gte=period.start_at))
+        .order_by("received_at", "pk")
+    )
+    procedures = load_procedures()
+    calendar = current_calendar()
+    in_b: list[Explained] = []
+    not_b: list[Explained] = []
+    n_b = n_not_b = 0
+    for row in candidates.values("code", *DOSSIER_COLUMNS).iterator(chunk_size=2000):
+        facts = facts_of(row, procedures[row["procedure_id"]], calendar)
+        if not where_a.test(facts, period):
+            continue
+        if where_b.test(facts, period):
+            if offset <= n_b < offset + limit:
+                in_b.append(Explained(row["id"], row["code"], indicator.numerator.label or "✓"))
+            n_b += 1
+        else:
+            if offset <= n_not_b < offset + limit:
+                reason = where_b.why_not(facts, period)
+                not_b.append(Explained(row["id"], row["code"], reason))
+            n_not_b += 1
+    return in_b, not_b, n_b, n_not_b

@@ -1,0 +1,320 @@
+"""From a dossier to the facts indicators count, and the daily aggregate of those facts.
+
+:func:`facts_of` is the one place that reads a dossier the way Decision 766 does; the
+rules are in its docstring. Aggregates are kept per *bucket*: one unit's dossiers received
+on one local day (dossiers not yet received form a bucket with no day). Any change to a
+dossier recomputes its old and new buckets (:func:`refresh_buckets`), in the caller's
+transaction, so the aggregate always equals a fresh count.
+"""
+
+from __future__ import annotations
+
+import bisect
+import datetime as dt
+from collections import Counter
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import astuple, dataclass, fields
+from decimal import Decimal
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Q
+
+from motcua.calendar.services import WorkCalendar, current_calendar
+from motcua.dossiers.models import FINISHED_STATUSES, Dossier, SyncState
+from motcua.indicators.models import DailyFact
+from motcua.indicators.period import local_zone
+from motcua.procedures.models import Procedure, ServiceLevel, ServiceLevelVersion
+
+Bucket = tuple[int, dt.date | None]
+
+# Population database code in DSKetNoiCSDL (the national population database, CSDLQG về dân cư).
+POPULATION_DB_CODES = frozenset({"CSDLQGDC", "DANCU", "CSDLDC"})
+
+DOSSIER_COLUMNS = (
+    "id",
+    "unit_id",
+    "procedure_id",
+    "channel",
+    "status",
+    "applicant_type",
+    "received_at",
+    "due_at",
+    "finished_at",
+    "refused_at",
+    "returned_at",
+    "supplements",
+    "all_components_filed",
+    "has_result_file",
+    "reused",
+    "from_data_store",
+    "sync_state",
+    "online_paid",
+    "fee_total",
+    "vneid_verified",
+    "national_databases",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Facts:
+    unit_id: int
+    procedure_id: int
+    received_day: dt.date | None
+    finished_day: dt.date | None
+    due_day: dt.date | None
+    channel: int
+    status: int
+    applicant_type: int
+    service_level: str
+    on_time: bool
+    multi_supplement: bool
+    digitized: bool
+    components_filed: bool
+    reused: bool
+    from_data_store: bool
+    has_result_file: bool
+    requires_result: bool
+    synced: bool
+    online_paid: int
+    has_fee: bool
+    citizen_data: bool
+
+
+FACT_FIELDS = tuple(f.name for f in fields(Facts))
+
+
+@dataclass(frozen=True)
+class ProcedureInfo:
+    requires_result: bool
+    time_limit: Decimal
+    time_limit_unit: str
+    levels: tuple[tuple[dt.date, str], ...]  # (valid_from, level), sorted
+
+    def level_on(self, day: dt.date | None) -> str:
+        if day is None or not self.levels:
+            return ServiceLevel.NONE
+        i = bisect.bisect_right(self.levels, (day, "\uffff")) - 1
+        return self.levels[i][1] if i >= 0 else ServiceLevel.NONE
+
+
+def load_procedures(ids: Iterable[int] | None = None) -> dict[int, ProcedureInfo]:
+    procs = Procedure.objects.all()
+    versions = ServiceLevelVersion.objects.order_by("procedure_id", "valid_from")
+    if ids is not None:
+        id_list = list(ids)
+        procs = procs.filter(pk__in=id_list)
+        versions = versions.filter(procedure_id__in=id_list)
+    levels: dict[int, list[tuple[dt.date, str]]] = {}
+    for pid, valid_from, level in versions.values_list("procedure_id", "valid_from", "level"):
+        levels.setdefault(pid, []).append((valid_from, level))
+    return {
+        pid: ProcedureInfo(requires, limit, unit, tuple(levels.get(pid, ())))
+        for pid, requires, limit, unit in procs.values_list(
+            "pk", "requires_result", "time_limit", "time_limit_unit"
+        )
+    }
+
+
+def parse_moment(value: object) -> dt.datetime | None:
+    """A supplement date as stored: ``yyyyMMddHHmmss`` or ISO 8601 (local when naive)."""
+    if not value:
+        return None
+    if isinstance(value, dt.datetime):
+        moment = value
+    else:
+        text = str(value).strip()
+        if text.isdigit() and len(text) == 14:
+            moment = dt.datetime.strptime(text, "%Y%m%d%H%M%S")
+        else:
+            try:
+                moment = dt.datetime.fromisoformat(text)
+            except ValueError:
+                return None
+    return moment if moment.tzinfo else moment.replace(tzinfo=local_zone())
+
+
+def pauses(supplements: Sequence[Mapping[str, Any]]) -> list[tuple[dt.datetime, dt.datetime]]:
+    """(requested, supplied) for every supplement request that was answered."""
+    result = []
+    for item in supplements:
+        requested = parse_moment(item.get("NgayBoSung"))
+        supplied = parse_moment(item.get("NgayTiepNhanBoSung"))
+        if requested and supplied and supplied > requested:
+            result.append((requested, supplied))
+    return result
+
+
+def finish_moment(row: Mapping[str, Any]) -> dt.datetime | None:
+    """When processing ended: NgayKetThucXuLy, else the refusal or return moment."""
+    if row["status"] not in FINISHED_STATUSES:
+        return None
+    finished: dt.datetime | None = row["finished_at"] or row["refused_at"] or row["returned_at"]
+    return finished
+
+
+def effective_due(
+    row: Mapping[str, Any], proc: ProcedureInfo, calendar: WorkCalendar
+) -> dt.datetime | None:
+    """NgayHenTra; when missing, receipt + the legal limit on the office clock, with the
+    applicant's supplement time added back."""
+    due: dt.datetime | None = row["due_at"]
+    if due is not None:
+        return due
+    received = row["received_at"]
+    if received is None or proc.time_limit <= 0:
+        return None
+    computed = calendar.due_at(received, proc.time_limit, proc.time_limit_unit)
+    return calendar.extend_for_pauses(computed, pauses(row["supplements"] or []))
+
+
+def finished_on_time(
+    finished: dt.datetime, due: dt.datetime | None, supplements: Sequence[Mapping[str, Any]]
+) -> bool:
+    """Decision 766 group 2, for a finished dossier.
+
+    - More than one supplement request: late.
+    - Otherwise on time when finish − (supplied − requested) ≤ due, i.e. the time the
+      applicant spent on the supplement request is not counted.
+    - No due date and no legal limit to compute one from: on time (nothing to be late for).
+    """
+    if len(supplements) > 1:
+        return False
+    if due is None:
+        return True
+    paused = sum((b - a for a, b in pauses(supplements)), dt.timedelta())
+    return finished - paused <= due
+
+
+def facts_of(row: Mapping[str, Any], proc: ProcedureInfo, calendar: WorkCalendar) -> Facts:
+    """The facts of one dossier (``row`` has the DOSSIER_COLUMNS)."""
+    zone = local_zone()
+    received = row["received_at"]
+    received_day = received.astimezone(zone).date() if received else None
+    finished = finish_moment(row)
+    due = effective_due(row, proc, calendar)
+    supplements = row["supplements"] or []
+    databases = {str(code).upper() for code in row["national_databases"] or []}
+    return Facts(
+        unit_id=row["unit_id"],
+        procedure_id=row["procedure_id"],
+        received_day=received_day,
+        finished_day=finished.astimezone(zone).date() if finished else None,
+        due_day=due.astimezone(zone).date() if due else None,
+        channel=row["channel"],
+        status=row["status"],
+        applicant_type=row["applicant_type"],
+        service_level=proc.level_on(received_day),
+        on_time=finished_on_time(finished, due, supplements) if finished else False,
+        multi_supplement=len(supplements) > 1,
+        digitized=row["all_components_filed"]
+        and (row["has_result_file"] or not proc.requires_result),
+        components_filed=row["all_components_filed"],
+        reused=row["reused"],
+        from_data_store=row["from_data_store"],
+        has_result_file=row["has_result_file"],
+        requires_result=proc.requires_result,
+        synced=row["sync_state"] == SyncState.ACKNOWLEDGED,
+        online_paid=row["online_paid"],
+        has_fee=row["fee_total"] > 0,
+        citizen_data=row["vneid_verified"] or bool(databases & POPULATION_DB_CODES),
+    )
+
+
+def _bucket_filter(buckets: Iterable[Bucket]) -> Q:
+    by_unit: dict[int, set[dt.date | None]] = {}
+    for unit_id, day in buckets:
+        by_unit.setdefault(unit_id, set()).add(day)
+    zone = local_zone()
+    q = Q(pk__in=[])
+    for unit_id, days in by_unit.items():
+        dated = sorted(d for d in days if d is not None)
+        if None in days:
+            q |= Q(unit_id=unit_id, received_at__isnull=True)
+        if dated:
+            # One range per unit; dossiers of days in between are recomputed too (harmless).
+            start = dt.datetime.combine(dated[0], dt.time.min, zone)
+            end = dt.datetime.combine(dated[-1] + dt.timedelta(days=1), dt.time.min, zone)
+            q |= Q(unit_id=unit_id, received_at__gte=start, received_at__lt=end)
+    return q
+
+
+def _rows(queryset: Any) -> Iterator[dict[str, Any]]:
+    yield from queryset.values(*DOSSIER_COLUMNS).iterator(chunk_size=5000)
+
+
+def count_facts(
+    rows: Iterable[Mapping[str, Any]],
+    procedures: Mapping[int, ProcedureInfo],
+    calendar: WorkCalendar,
+) -> Counter[Facts]:
+    return Counter(facts_of(row, procedures[row["procedure_id"]], calendar) for row in rows)
+
+
+def _write(counts: Counter[Facts]) -> int:
+    objs = [
+        DailyFact(**dict(zip(FACT_FIELDS, astuple(f), strict=True)), n=n) for f, n in counts.items()
+    ]
+    DailyFact.objects.bulk_create(objs, batch_size=2000)
+    return len(objs)
+
+
+def refresh_buckets(buckets: Iterable[Bucket]) -> int:
+    """Recompute the aggregate rows of these buckets from the dossiers; returns rows written.
+
+    Call inside the transaction that changed the dossiers, with the buckets each changed
+    dossier was in before and after the change.
+    """
+    bucket_list = list(set(buckets))
+    if not bucket_list:
+        return 0
+    with transaction.atomic():
+        dossiers = Dossier.objects.filter(_bucket_filter(bucket_list))
+        rows = list(_rows(dossiers))
+        days_by_unit: dict[int, list[dt.date]] = {}
+        for unit_id, day in bucket_list:
+            if day is not None:
+                days_by_unit.setdefault(unit_id, []).append(day)
+        stale = Q(pk__in=[])
+        for unit_id, day in bucket_list:
+            if day is None:
+                stale |= Q(unit_id=unit_id, received_day__isnull=True)
+        for unit_id, days in days_by_unit.items():
+            stale |= Q(unit_id=unit_id, received_day__gte=min(days), received_day__lte=max(days))
+        DailyFact.objects.filter(stale).delete()
+        procedures = load_procedures({row["procedure_id"] for row in rows})
+        return _write(count_facts(rows, procedures, current_calendar()))
+
+
+def bucket_of(unit_id: int, received_at: dt.datetime | None) -> Bucket:
+    return (unit_id, received_at.astimezone(local_zone()).date() if received_at else None)
+
+
+def rebuild(*, unit_ids: Iterable[int] | None = None) -> int:
+    """Recompute every aggregate row (or those of some units) from the dossiers."""
+    with transaction.atomic():
+        dossiers = Dossier.objects.all()
+        stale = DailyFact.objects.all()
+        if unit_ids is not None:
+            ids = list(unit_ids)
+            dossiers = dossiers.filter(unit_id__in=ids)
+            stale = stale.filter(unit_id__in=ids)
+        stale.delete()
+        procedures = load_procedures()
+        calendar = current_calendar()
+        written = 0
+        counts: Counter[Facts] = Counter()
+        for row in _rows(dossiers.order_by("unit_id", "received_at")):
+            counts[facts_of(row, procedures[row["procedure_id"]], calendar)] += 1
+            if len(counts) >= 50_000:
+                written += _flush(counts)
+        written += _flush(counts)
+        return written
+
+
+def _flush(counts: Counter[Facts]) -> int:
+    """Write and forget. Rows are ordered by unit and day, so a key seen again after a flush
+    only splits into two rows with the same key: sums stay right."""
+    written = _write(counts)
+    counts.clear()
+    return written
