@@ -25,8 +25,6 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Q
-
 from motcua.units.codes import UnitCodeError, looks_like_unit_code, normalize_unit_code
 from motcua.units.models import Level, Unit, UnitEvent, UnitParent
 
@@ -361,23 +359,12 @@ def _resolve_gso(value: str, on: dt.date | None) -> Unit:
     return units[0]
 
 
-def overlapping(start: dt.date | None, end: dt.date | None) -> Q:
-    """Rows whose ``[valid_from, valid_to]`` overlaps ``[start, end]``."""
-    cond = Q()
-    if end is not None:
-        cond &= Q(valid_from__isnull=True) | Q(valid_from__lte=end)
-    if start is not None:
-        cond &= Q(valid_to__isnull=True) | Q(valid_to__gte=start)
-    return cond
-
-
 __all__ = [
     "History",
     "TreeNode",
     "UnitCodeError",
     "UnitLookupError",
     "name_on",
-    "overlapping",
     "resolve_code",
     "rollup_map",
     "rollup_units",

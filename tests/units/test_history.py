@@ -157,3 +157,20 @@ def test_resolve_code_uses_the_date_for_reused_gso_codes(world: dict[str, Unit])
 def test_resolve_code_explains_unknown_codes(world: dict[str, Unit], text: str) -> None:
     with pytest.raises(UnitLookupError):
         resolve_code(text)
+
+
+def test_split_rolls_the_history_up_into_the_heir_only(world: dict[str, Unit]) -> None:
+    x = Unit(name="Huyện X", level="district")
+    y = Unit(name="Huyện Y", level="district")
+    services.split(world["a_district"], [x, y], D(2024, 1, 1))
+    period = (D(2024, 1, 1), D(2024, 12, 31))
+    assert world["a_district"].pk in rollup_units(x, *period)
+    assert world["a_commune"].pk in rollup_units(x, *period)
+    assert world["a_district"].pk not in rollup_units(y, *period)
+    assert world["a_district"].pk in rollup_units(world["a"], *period)
+
+
+def test_units_starting_after_the_period_roll_up_nowhere(world: dict[str, Unit]) -> None:
+    late = unit(world["a"], name="Xã Mới", valid_from=D(2026, 1, 1))
+    assert late.pk not in rollup_units(world["a"], D(2025, 1, 1), D(2025, 12, 31))
+    assert rollup_units(late, D(2025, 1, 1), D(2025, 12, 31)) == set()

@@ -267,7 +267,7 @@ class GsoPlanner:
             self.plan.link(unit, parent, None, BEFORE_DAY)
 
 
-def import_gso(data: Any, *, province: str | None = None, source: str = "") -> Plan:
+def import_gso(data: Any, *, province: str | None = None) -> Plan:
     """Validate a GSO JSON document and plan its import (write with ``plan.apply``)."""
     shape = detect_shape(data)
     entries = parse(data, shape, province)
