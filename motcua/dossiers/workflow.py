@@ -142,15 +142,17 @@ def to_dvcqg(moment: dt.datetime | None) -> str:
 
 
 def from_dvcqg(text: str) -> dt.datetime | None:
-    """Parse ``yyyyMMddHHmmss`` (local time) or ISO 8601; "" gives None."""
+    """Parse ``yyyyMMddHHmmss`` (local time) or ISO 8601; "" or anything else gives None."""
     if not text:
         return None
     try:
-        naive = dt.datetime.strptime(text, DVCQG_DATETIME)
+        parsed = dt.datetime.strptime(text, DVCQG_DATETIME)
     except ValueError:
-        parsed = dt.datetime.fromisoformat(text)
-        return parsed if timezone.is_aware(parsed) else timezone.make_aware(parsed)
-    return timezone.make_aware(naive)
+        try:
+            parsed = dt.datetime.fromisoformat(text)
+        except ValueError:
+            return None
+    return parsed if timezone.is_aware(parsed) else timezone.make_aware(parsed)
 
 
 def open_supplement(supplements: Sequence[Mapping[str, Any]]) -> int | None:
@@ -251,7 +253,8 @@ def _derive(dossier: Dossier) -> None:
 
 def lock(dossier_id: int) -> Dossier:
     """The dossier row, locked until the end of the current transaction."""
-    return Dossier.objects.select_for_update(of=("self",)).get(pk=dossier_id)
+    rows = Dossier.objects.select_related("procedure", "unit")
+    return rows.select_for_update(of=("self",)).get(pk=dossier_id)
 
 
 def _check(dossier: Dossier, target: Status, reason: str, new_due_at: dt.datetime | None) -> None:
