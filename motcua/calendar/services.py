@@ -491,6 +491,13 @@ def clear_calendar_cache(**_signal_kwargs: object) -> None:
             transaction.on_commit(_forget_pending_change)
 
 
+def reset_calendar_cache() -> None:
+    """Forget the cached calendar and any pending change, e.g. after a test's rollback."""
+    global _cached, _cached_fingerprint, _uncommitted_change
+    with _lock:
+        _cached, _cached_fingerprint, _uncommitted_change = None, None, False
+
+
 def _forget_pending_change() -> None:
     global _cached, _uncommitted_change
     with _lock:

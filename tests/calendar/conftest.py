@@ -4,12 +4,12 @@ from collections.abc import Iterator
 
 import pytest
 
-from motcua.calendar.services import clear_calendar_cache
+from motcua.calendar.services import reset_calendar_cache
 
 
 @pytest.fixture(autouse=True)
 def fresh_calendar_cache() -> Iterator[None]:
     """Overrides made inside a rolled-back test must not leak into the next test."""
-    clear_calendar_cache()
+    reset_calendar_cache()
     yield
-    clear_calendar_cache()
+    reset_calendar_cache()
