@@ -27,22 +27,33 @@ class ReformError(ValueError):
 
 
 def merge(
-    sources: Sequence[Unit], into: Unit, on: dt.date, *, actor: Actor = "cli", note: str = ""
+    sources: Sequence[Unit],
+    into: Unit,
+    on: dt.date,
+    *,
+    parent: Unit | None = None,
+    actor: Actor = "cli",
+    note: str = "",
 ) -> UnitEvent:
     """Merge ``sources`` into ``into`` from ``on`` (A, B -> C).
 
     ``into`` may be one of the sources (it continues) or an existing unit, or a new unsaved
-    :class:`Unit` (created valid from ``on``). Every other source ends on ``on - 1``; its
-    children still existing on ``on`` move under ``into`` from ``on``.
+    :class:`Unit`, created valid from ``on`` under ``parent`` (by default the parent the
+    first source had on ``on - 1``). Every other source ends on ``on - 1``; its children
+    still existing on ``on`` move under ``into`` from ``on``.
     """
     continues = into.pk is not None and any(u.pk == into.pk for u in sources)
     others = _distinct(u for u in sources if u.pk is None or u.pk != into.pk)
     if not others:
         raise ReformError(f"nothing to merge: {into} would be merged into itself only")
+    for unit in others:
+        _check_can_end(unit, on, into)
+    if into.pk is not None:
+        _check_exists(into, on)
+    elif parent is None:
+        parent = _parent_on(others[0], on - ONE_DAY)
     with transaction.atomic():
-        _prepare_target(into, on)
-        for unit in others:
-            _check_can_end(unit, on, into)
+        _prepare_target(into, on, parent=parent)
         for unit in others:
             _end(unit, on)
             _move_children(unit, into, on)
@@ -71,18 +82,21 @@ def split(
 
     The first unit of ``into`` is the heir: it inherits ``source``'s history. Targets may be
     new unsaved units (created valid from ``on`` under ``source``'s parent) or existing ones;
-    ``source`` continues when it is listed among them, otherwise it ends on ``on - 1``.
-    ``source``'s children move to the target given in ``children``, by default to the heir.
+    ``source`` continues (keeping its own history) when it is listed among them, otherwise it
+    ends on ``on - 1``. ``source``'s children move to the target given in ``children``, by
+    default to the heir.
     """
     targets = _distinct(into)
     if not targets or (len(targets) == 1 and targets[0].pk == source.pk):
         raise ReformError(f"a split of {source} needs at least one other target")
     mapping = dict(children or {})
+    continues = any(t.pk == source.pk for t in targets)
+    for target in targets:
+        _check_can_end(source, on, target)
+        if target.pk is not None:
+            _check_exists(target, on)
+    parent = _parent_on(source, on - ONE_DAY)
     with transaction.atomic():
-        continues = any(t.pk == source.pk for t in targets)
-        if not continues:
-            _check_can_end(source, on, targets[0])
-        parent = _parent_on(source, on - ONE_DAY)
         for target in targets:
             if target.pk != source.pk:
                 _prepare_target(target, on, parent=parent)

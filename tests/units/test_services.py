@@ -167,3 +167,24 @@ def test_move_under_its_own_child_is_refused(provinces: tuple[Unit, Unit, Unit])
     a, _, commune = provinces
     with pytest.raises(ReformError, match="under it"):
         services.move(a, commune, ON)
+
+
+def test_merge_into_a_new_commune_places_it_under_the_old_parent(
+    provinces: tuple[Unit, Unit, Unit],
+) -> None:
+    a, _, commune = provinces
+    other = unit(a, name="Xã bên cạnh")
+    merged = Unit(name="Xã Mới", level="commune")
+    services.merge([commune, other], merged, ON)
+    assert parent_on(merged, ON) == a.pk
+
+
+def test_a_refused_merge_into_a_new_unit_leaves_it_unsaved(
+    provinces: tuple[Unit, Unit, Unit],
+) -> None:
+    a, _, commune = provinces
+    merged = Unit(name="Tỉnh Mới", level="province")
+    with pytest.raises(ReformError):
+        services.merge([a, commune], merged, ON)
+    assert merged.pk is None
+    assert not Unit.objects.filter(name="Tỉnh Mới").exists()
