@@ -125,3 +125,24 @@ def test_office_seconds_undo_add_office_seconds(start: dt.datetime, seconds: int
 def test_office_time_never_exceeds_elapsed_time(a: dt.datetime, b: dt.datetime) -> None:
     start, end = sorted((a, b))
     assert 0 <= CAL.office_seconds_between(start, end) <= (end - start).total_seconds()
+
+
+whole_seconds = moments.map(lambda m: m.replace(microsecond=0))
+
+
+@relaxed
+@given(whole_seconds, whole_seconds, whole_seconds)
+def test_office_time_is_additive(a: dt.datetime, b: dt.datetime, c: dt.datetime) -> None:
+    first, middle, last = sorted((a, b, c))
+    assert CAL.office_seconds_between(first, last) == CAL.office_seconds_between(
+        first, middle
+    ) + CAL.office_seconds_between(middle, last)
+
+
+@relaxed
+@given(moments, limits)
+def test_a_working_day_limit_is_that_many_office_days(received: dt.datetime, limit: Decimal):
+    start = CAL.next_office_moment(received)
+    due = CAL.due_at(received, limit)
+    expected = int((limit * CAL.office_seconds_per_day).to_integral_value())
+    assert abs(CAL.office_seconds_between(start, due) - expected) <= 1

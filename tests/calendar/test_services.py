@@ -168,3 +168,10 @@ def test_exceptions_name_the_days() -> None:
     assert named[D(2025, 4, 26)].working
     assert "02/05/2025" in named[D(2025, 4, 26)].name
     assert not named[D(2025, 1, 29)].working
+
+
+def test_office_hours_come_from_settings(settings) -> None:
+    settings.OFFICE_HOURS = "08:00-12:00,13:30-17:30"
+    cal = build_calendar()
+    assert cal.office_seconds_per_day == 8 * 3600
+    assert cal.due_at(at(2025, 3, 6, 7), 1) == at(2025, 3, 6, 17, 30)
