@@ -22,6 +22,7 @@ from motcua.core.text import fold, nfc
 from motcua.procedures.models import (
     APPLICANT_TYPES,
     PUBLICATION_COMPONENTS,
+    Field,
     ServiceLevel,
     TimeUnit,
 )
@@ -399,15 +400,10 @@ def _check_consistency(row: ProcedureRow, cells: dict[str, str]) -> list[RowErro
                 "a date is given but online_payment is empty",
             )
         )
-    if row.field_code and not row.field_name:
-        from motcua.procedures.models import Field
-
-        if not Field.objects.filter(code=row.field_code).exists():
-            errors.append(
-                RowError(
-                    row.line, "field", "", f"field_code {row.field_code} is new: give its name"
-                )
-            )
+    unnamed = row.field_code and not row.field_name
+    if unnamed and not Field.objects.filter(code=row.field_code).exists():
+        message = f"field_code {row.field_code} is new: give its name"
+        errors.append(RowError(row.line, "field", "", message))
     return errors
 
 

@@ -227,3 +227,11 @@ def test_the_command_lists_errors_and_fails(tmp_path: Path) -> None:
 def test_the_command_names_a_missing_file(tmp_path: Path) -> None:
     with pytest.raises(CommandError, match="does not exist"):
         call_command("procedures_import", str(tmp_path / "none.csv"))
+
+
+def test_a_new_field_code_needs_a_name() -> None:
+    header = HEADER + ",field_code"
+    assert errors_of(header, BIRTH.replace("Hộ tịch", "") + ",HT") == [(2, "field", "")]
+    Field.objects.create(code="HT", name="Hộ tịch")
+    load(header, BIRTH.replace("Hộ tịch", "") + ",HT")
+    assert Procedure.objects.get().field.code == "HT"
