@@ -268,6 +268,34 @@ def _check(dossier: Dossier, target: Status, reason: str, new_due_at: dt.datetim
         raise ValueError("new_due_at applies only to receipt and supplement receipt")
 
 
+def _apply(
+    dossier: Dossier,
+    target: Status,
+    at: dt.datetime,
+    actor: Actor,
+    text: str,
+    new_due_at: dt.datetime | None,
+) -> None:
+    """Make the in-memory changes of entering ``target`` (nothing is saved)."""
+    if target == S.SUPPLEMENT_REQUESTED:
+        _request_supplement(dossier, at, actor, text)
+    _stamp(dossier, Status(dossier.status), target, at, new_due_at)
+    dossier.status = target
+    _append_step(dossier, target, at, actor, text)
+    _derive(dossier)
+
+
+def _save(
+    dossier: Dossier, before: Mapping[str, Any], kind: str, actor: Actor, **event: Any
+) -> DossierEvent:
+    """Save the changed fields and the content hash, and append their event."""
+    changes = history.diff(before, _snapshot(dossier))
+    dossier.content_hash = content_hash(dossier)
+    appended = history.append_event(dossier, kind, actor=actor, changes=changes, **event)
+    dossier.save(update_fields=[*changes, "content_hash", "updated_at"])
+    return appended
+
+
 def change_status(
     dossier_id: int,
     to_status: int,
@@ -293,18 +321,8 @@ def change_status(
         _check(dossier, target, reason, new_due_at)
         old_status = Status(dossier.status)
         before = _snapshot(dossier)
-        if target == S.SUPPLEMENT_REQUESTED:
-            _request_supplement(dossier, at, actor, note or reason)
-        _stamp(dossier, old_status, target, at, new_due_at)
-        dossier.status = target
-        _append_step(dossier, target, at, actor, reason or note)
-        _derive(dossier)
-        changes = history.diff(before, _snapshot(dossier))
-        dossier.content_hash = content_hash(dossier)
-        event = history.append_event(
-            dossier, DossierEvent.Kind.STATUS, actor=actor, changes=changes, occurred_at=at
-        )
-        dossier.save(update_fields=[*changes, "content_hash", "updated_at"])
+        _apply(dossier, target, at, actor, reason or note, new_due_at)
+        event = _save(dossier, before, DossierEvent.Kind.STATUS, actor, occurred_at=at)
         audit.record(
             "dossier.status",
             actor=actor,
@@ -349,12 +367,7 @@ def reschedule(dossier_id: int, new_due_at: dt.datetime, *, actor: Actor, reason
         before = _snapshot(dossier)
         dossier.due_at = new_due_at
         _append_step(dossier, Status(dossier.status), timezone.now(), actor, reason)
-        changes = history.diff(before, _snapshot(dossier))
-        dossier.content_hash = content_hash(dossier)
-        event = history.append_event(
-            dossier, DossierEvent.Kind.UPDATED, actor=actor, changes=changes, source="reschedule"
-        )
-        dossier.save(update_fields=[*changes, "content_hash", "updated_at"])
+        event = _save(dossier, before, DossierEvent.Kind.UPDATED, actor, source="reschedule")
         audit.record(
             "dossier.reschedule",
             actor=actor,

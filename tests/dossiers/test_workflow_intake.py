@@ -10,7 +10,7 @@ from django.db import connection
 
 from motcua.audit.models import AuditEvent
 from motcua.calendar.services import current_calendar
-from motcua.dossiers import pii
+from motcua.dossiers import pii, services
 from motcua.dossiers.history import content_hash
 from motcua.dossiers.models import Channel, Dossier, Status
 from motcua.dossiers.services import CODE_PATTERN, create_dossier
@@ -65,6 +65,19 @@ def test_numbering_continues_after_imported_codes_and_past_9999(agency, procedur
     DossierFactory(unit=agency, code="000.00.07.H44-240805-9999")
     assert intake(procedure, agency, received_at=MONDAY).code.endswith("-10000")
     assert intake(procedure, agency, received_at=MONDAY).code.endswith("-10001")
+
+
+def test_intake_retries_with_the_next_number_when_an_import_took_it(agency, procedure, monkeypatch):
+    DossierFactory(unit=agency, code="000.00.07.H44-240805-0001")
+    real = services.next_sequence
+    answers = iter([1])  # a stale answer first, as if an import landed in between
+
+    monkeypatch.setattr(
+        services, "next_sequence", lambda prefix: next(answers, None) or real(prefix)
+    )
+    dossier = intake(procedure, agency, received_at=MONDAY)
+    assert dossier.code == "000.00.07.H44-240805-0002"
+    assert dossier.events.count() == 1
 
 
 def test_a_unit_without_a_dvcqg_code_cannot_receive_dossiers(procedure):
