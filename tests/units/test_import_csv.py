@@ -118,3 +118,13 @@ def test_csv_lists_every_error_at_once(tmp_path: Path) -> None:
         run_import(write(tmp_path, text))
     assert "line 2: field name" in str(raised.value)
     assert "line 3: field level" in str(raised.value)
+
+
+def test_a_missing_file_is_reported(tmp_path: Path) -> None:
+    with pytest.raises(CommandError, match="cannot read"):
+        run_import(tmp_path / "nowhere.csv")
+
+
+def test_province_option_is_refused_for_csv(tmp_path: Path) -> None:
+    with pytest.raises(CommandError, match="--province"):
+        call_command("units_import", str(write(tmp_path, GOOD)), "--province", "67")

@@ -154,3 +154,10 @@ def test_broken_json_names_the_line(tmp_path: Path) -> None:
     path.write_text('[\n{"Code": "15",\n}\n]', encoding="utf-8")
     with pytest.raises(CommandError, match="line 3: invalid JSON"):
         run_import(path)
+
+
+def test_accent_placement_is_not_a_rename(tmp_path: Path) -> None:
+    run_import(write(tmp_path, [{"Code": "38", "FullName": "Tỉnh Thanh Hóa", "District": []}]))
+    run_import(write(tmp_path, [{"Code": "38", "FullName": "Tỉnh Thanh Hoá", "Wards": []}], "a"))
+    assert not UnitEvent.objects.exists()
+    assert Unit.objects.get().name == "Tỉnh Thanh Hóa"

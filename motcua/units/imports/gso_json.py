@@ -217,7 +217,7 @@ class GsoPlanner:
             self.plan.change(unit, valid_to=None)
             return
         self.plan.change(unit, valid_from=None)
-        if self._name_on(unit, BEFORE_DAY) != entry.name:
+        if fold(self._name_on(unit, BEFORE_DAY)) != fold(entry.name):
             self._add_rename(unit, old_name=entry.name, new_name=unit.name)
 
     # -- names -------------------------------------------------------------------------
@@ -229,8 +229,12 @@ class GsoPlanner:
         return unit.name
 
     def _set_name(self, unit: Unit, name: str) -> None:
-        """Give ``unit`` the file's name as of the file's day."""
-        if self._name_on(unit, self.day) == name:
+        """Give ``unit`` the file's name as of the file's day.
+
+        Spellings that differ only in accents (``Hòa``/``Hoá``: the files place tone marks
+        differently) are not renames: the stored spelling stays.
+        """
+        if fold(self._name_on(unit, self.day)) == fold(name):
             return
         later = [e for e in self.renames.get(unit.pk, []) if e.effective_date > self.day]
         if later:
