@@ -180,31 +180,39 @@ class ProcedureFactory(DjangoModelFactory[Procedure]):
 # --- dossiers --------------------------------------------------------------------------
 
 
+def _present(item: dict[str, str]) -> dict[str, str]:
+    """Empty values left out, as in DVCQG's canonical form (see motcua.dossiers.formats)."""
+    return {key: value for key, value in item.items() if value}
+
+
 def _component(digitized: bool = False, reused: bool = False) -> dict[str, str]:
-    return {
-        "TenTepDinhKem": "to_khai.pdf",
-        "MaThanhPhanHoSo": "TP01",
-        "DuongDanTaiTepTin": "https://files.example/to_khai.pdf" if digitized else "",
-        "DuocSoHoa": "1" if digitized else "0",
-        "DuocTaiSuDung": "1" if reused else "0",
-        "DuocLayTuKhoDMQG": "0",
-        "MaKetQuaThayThe": "",
-        "IsDeleted": "0",
-    }
+    return _present(
+        {
+            "TenTepDinhKem": "to_khai.pdf",
+            "MaThanhPhanHoSo": "TP01",
+            "DuongDanTaiTepTin": "https://files.example/to_khai.pdf" if digitized else "",
+            "DuocSoHoa": "1" if digitized else "0",
+            "DuocTaiSuDung": "1" if reused else "0",
+            "DuocLayTuKhoDMQG": "0",
+            "IsDeleted": "0",
+        }
+    )
 
 
 def _supplement(dossier: Any, supplied: bool) -> dict[str, str]:
     requested = dossier.received_at + dt.timedelta(days=1)
     back = requested + dt.timedelta(days=2)
-    return {
-        "NgayBoSung": dvcqg(requested),
-        "NguoiYeuCauBoSung": "factory",
-        "NoiDungBoSung": "Bổ sung giấy tờ",
-        "NgayHenTraTruoc": dvcqg(dossier.due_at - dt.timedelta(days=2) * supplied),
-        "NgayTiepNhanBoSung": dvcqg(back) if supplied else "",
-        "NgayHenTraMoi": dvcqg(dossier.due_at) if supplied else "",
-        "TrangThaiBoSung": "1" if supplied else "0",
-    }
+    return _present(
+        {
+            "NgayBoSung": dvcqg(requested),
+            "NguoiYeuCauBoSung": "factory",
+            "NoiDungBoSung": "Bổ sung giấy tờ",
+            "NgayHenTraTruoc": dvcqg(dossier.due_at - dt.timedelta(days=2) * supplied),
+            "NgayTiepNhanBoSung": dvcqg(back) if supplied else "",
+            "NgayHenTraMoi": dvcqg(dossier.due_at) if supplied else "",
+            "TrangThaiBoSung": "1" if supplied else "0",
+        }
+    )
 
 
 class PaymentFactory(DjangoModelFactory[Payment]):

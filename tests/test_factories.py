@@ -91,7 +91,7 @@ def test_supplement_requested_has_one_open_request_and_supplemented_one_closed()
     done = DossierFactory(supplemented=True)
     assert waiting.supplement_count == 1
     assert waiting.supplements[0]["TrangThaiBoSung"] == "0"
-    assert not waiting.supplements[0]["NgayTiepNhanBoSung"]
+    assert "NgayTiepNhanBoSung" not in waiting.supplements[0]
     assert done.supplements[0]["NgayTiepNhanBoSung"]
     assert done.supplements[0]["NgayHenTraTruoc"] < done.supplements[0]["NgayHenTraMoi"]
 

@@ -163,20 +163,21 @@ def open_supplement(supplements: Sequence[Mapping[str, Any]]) -> int | None:
     return None
 
 
+def _without_empty(item: Mapping[str, Any]) -> dict[str, Any]:
+    """Collection items leave empty values out, as the DVCQG canonical form does."""
+    return {key: value for key, value in item.items() if value not in ("", None)}
+
+
 def _request_supplement(dossier: Dossier, at: dt.datetime, actor: Actor, note: str) -> None:
     """4 -> 5: the clock stops. Append a DanhSachHoSoBoSung item with the old due date."""
-    dossier.supplements = [
-        *dossier.supplements,
-        {
-            "NgayBoSung": to_dvcqg(at),
-            "NguoiYeuCauBoSung": history.actor_label(actor),
-            "NoiDungBoSung": note,
-            "NgayHenTraTruoc": to_dvcqg(dossier.due_at),
-            "NgayTiepNhanBoSung": "",
-            "NgayHenTraMoi": "",
-            "TrangThaiBoSung": SUPPLEMENT_PENDING,
-        },
-    ]
+    item = {
+        "NgayBoSung": to_dvcqg(at),
+        "NguoiYeuCauBoSung": history.actor_label(actor),
+        "NoiDungBoSung": note,
+        "NgayHenTraTruoc": to_dvcqg(dossier.due_at),
+        "TrangThaiBoSung": SUPPLEMENT_PENDING,
+    }
+    dossier.supplements = [*dossier.supplements, _without_empty(item)]
 
 
 def _receive_supplement(dossier: Dossier, at: dt.datetime, new_due_at: dt.datetime | None) -> None:
@@ -198,6 +199,7 @@ def _receive_supplement(dossier: Dossier, at: dt.datetime, new_due_at: dt.dateti
         NgayHenTraMoi=to_dvcqg(new_due_at),
         TrangThaiBoSung=SUPPLEMENT_SUPPLIED,
     )
+    supplements[index] = _without_empty(item)
     dossier.supplements = supplements
     if new_due_at is not None:
         dossier.due_at = new_due_at
@@ -228,11 +230,13 @@ def _stamp(
 
 
 def _append_step(dossier: Dossier, new: Status, at: dt.datetime, actor: Actor, text: str) -> None:
-    """Record the change as a processing step (QuaTrinhXuLy), as DVCQG syncs them."""
+    """Record the change as a processing step (QuaTrinhXuLy), as DVCQG syncs them.
+
+    Steps are stored without MaHoSo (the dossier is implied); export adds it back.
+    """
     dossier.steps = [
         *dossier.steps,
         {
-            "MaHoSo": dossier.code,
             "NguoiXuLy": history.actor_label(actor),
             "ThoiDiemXuLy": to_dvcqg(at),
             "NoiDungXuLy": text or str(new.label),
