@@ -1,5 +1,6 @@
 import datetime as dt
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -128,3 +129,19 @@ def test_a_missing_file_is_reported(tmp_path: Path) -> None:
 def test_province_option_is_refused_for_csv(tmp_path: Path) -> None:
     with pytest.raises(CommandError, match="--province"):
         call_command("units_import", str(write(tmp_path, GOOD)), "--province", "67")
+
+
+def test_csv_import_costs_a_few_queries_whatever_its_size(
+    tmp_path: Path, django_assert_max_num_queries: Any
+) -> None:
+    lines = [HEADER, "000.00.00.H67,Tỉnh Đắk Nông,province,,,,67\n"]
+    for d in range(20):
+        lines.append(f"{600 + d},Huyện {d},district,67,,2025-06-30,\n")
+        lines += [
+            f"{24000 + d * 10 + c},Xã {d}-{c},commune,{600 + d},,2025-06-30,\n" for c in range(10)
+        ]
+    path = write(tmp_path, "".join(lines))
+    with django_assert_max_num_queries(12):
+        assert run_import(path).strip() == "created 221, updated 0, unchanged 0"
+    with django_assert_max_num_queries(12):
+        assert run_import(path).strip() == "created 0, updated 0, unchanged 221"

@@ -21,6 +21,7 @@ import csv
 import datetime as dt
 import io
 import re
+from collections import defaultdict
 from dataclasses import dataclass
 
 from motcua.core.text import nfc
@@ -32,6 +33,7 @@ from motcua.units.models import Level, Unit, UnitParent
 REQUIRED = ["code", "name", "level", "parent_code"]
 OPTIONAL = ["valid_from", "valid_to", "gso_code"]
 _GSO_DIGITS = {Level.PROVINCE: 2, Level.DISTRICT: 3, Level.COMMUNE: 5}
+_GSO_LEVELS = {digits: level for level, digits in _GSO_DIGITS.items()}
 _PARENT_LEVELS = {
     Level.PROVINCE: set(),
     Level.AGENCY: {Level.PROVINCE},
@@ -169,6 +171,50 @@ def _check_duplicates(rows: list[Row], errors: list[str]) -> None:
         seen.setdefault(key, row.line)
 
 
+class StoredUnits:
+    """The stored units a file can name, loaded in two queries and looked up in memory."""
+
+    def __init__(self, rows: list[Row]) -> None:
+        codes = {r.code for r in rows if r.code}
+        gso = {r.gso_code for r in rows if r.gso_code}
+        for row in rows:
+            if looks_like_unit_code(row.parent_text):
+                codes.add(normalize_unit_code(row.parent_text))
+            elif row.parent_text:
+                gso.add(row.parent_text)
+        self.by_code = {u.code: u for u in Unit.objects.filter(code__in=codes)}
+        self.by_gso: dict[str, list[Unit]] = defaultdict(list)
+        for unit in Unit.objects.filter(gso_code__in=gso).order_by("valid_from", "id"):
+            self.by_gso[unit.gso_code].append(unit)
+
+    def gso(self, level: str, code: str, day: dt.date | None) -> Unit | None:
+        """The unit of ``level`` with GSO ``code`` existing on ``day`` (any day if ``None``).
+
+        Raises :class:`UnitLookupError` when several match, like ``resolve_code``.
+        """
+        found = [
+            u
+            for u in self.by_gso.get(code, [])
+            if u.level == level and (day is None or u.is_valid_on(day))
+        ]
+        if len(found) > 1:
+            when = f" on {day}" if day else " (give a date)"
+            raise UnitLookupError(f"statistics-office code {code} is ambiguous{when}")
+        return found[0] if found else None
+
+    def resolve(self, text: str, day: dt.date | None) -> Unit:
+        if looks_like_unit_code(text):
+            unit = self.by_code.get(normalize_unit_code(text))
+        elif re.fullmatch(r"\d{2}|\d{3}|\d{5}", text):
+            unit = self.gso(_GSO_LEVELS[len(text)], text, day)
+        else:
+            return resolve_code(text, day)  # raises with the explanation
+        if unit is None:
+            when = f" on {day}" if day and not looks_like_unit_code(text) else ""
+            raise UnitLookupError(f"no unit {text}{when}, neither in the file nor stored")
+        return unit
+
+
 class CsvPlanner:
     """Matches rows with stored units, resolves parents and plans the writes."""
 
@@ -176,8 +222,12 @@ class CsvPlanner:
         self.rows = rows
         self.plan = Plan()
         self.errors: list[str] = []
-        codes = [r.code for r in rows if r.code]
-        self.by_code = {u.code: u for u in Unit.objects.filter(code__in=codes)}
+        self.stored = StoredUnits(rows)
+        self.rows_by_code = {r.code: r for r in rows if r.code}
+        self.rows_by_gso: dict[str, list[Row]] = defaultdict(list)
+        for row in rows:
+            if row.gso_code:
+                self.rows_by_gso[row.gso_code].append(row)
 
     def build(self) -> Plan:
         for row in self.rows:
@@ -192,24 +242,18 @@ class CsvPlanner:
 
     def _match(self, row: Row) -> None:
         if row.code:
-            row.unit = self.by_code.get(row.code)
+            row.unit = self.stored.by_code.get(row.code)
             return
-        found = Unit.objects.filter(level=row.level, gso_code=row.gso_code)
-        if row.day is not None:
-            found = found.valid_on(row.day)
-        units = list(found[:2])
-        if len(units) > 1:
-            self.errors.append(
-                f"line {row.line}: field code: GSO code {row.gso_code} matches several "
-                "units; give valid_from"
-            )
-        row.unit = units[0] if units else None
+        try:
+            row.unit = self.stored.gso(row.level, row.gso_code, row.day)
+        except UnitLookupError as error:
+            self.errors.append(f"line {row.line}: field code: {error}; give valid_from")
 
     def _resolve_parent(self, row: Row) -> None:
         if not row.parent_text:
             return
         try:
-            row.parent = self._in_file(row) or resolve_code(row.parent_text, row.day)
+            row.parent = self._in_file(row) or self.stored.resolve(row.parent_text, row.day)
         except (UnitLookupError, UnitCodeError) as error:
             self.errors.append(f"line {row.line}: field parent_code: {error}")
             return
@@ -223,10 +267,12 @@ class CsvPlanner:
     def _in_file(self, row: Row) -> Row | None:
         text = row.parent_text
         if looks_like_unit_code(text):
-            code = normalize_unit_code(text)
-            return next((r for r in self.rows if r.code == code), None)
-        candidates = [r for r in self.rows if r.gso_code == text]
-        candidates = [r for r in candidates if row.day is None or _covers(r, row.day)]
+            return self.rows_by_code.get(normalize_unit_code(text))
+        candidates = [
+            r
+            for r in self.rows_by_gso.get(text, [])
+            if r.level == _GSO_LEVELS.get(len(text)) and (row.day is None or _covers(r, row.day))
+        ]
         return candidates[0] if len(candidates) == 1 else None
 
     def _plan_units(self) -> None:
