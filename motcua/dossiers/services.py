@@ -10,7 +10,9 @@ import datetime as dt
 import re
 from collections.abc import Mapping, Sequence
 from typing import Any
+from zoneinfo import ZoneInfo
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models.functions import Length
 from django.utils import timezone
@@ -123,7 +125,7 @@ def create_dossier(
     """
     channel = Channel(channel)
     submitted_at = submitted_at or received_at or timezone.now()
-    day = timezone.localdate(received_at or submitted_at)
+    day = (received_at or submitted_at).astimezone(ZoneInfo(settings.TIME_ZONE)).date()
     components, fees = [dict(c) for c in components], [dict(f) for f in fees]
     dossier = Dossier(
         procedure=procedure,

@@ -13,7 +13,9 @@ import datetime as dt
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from typing import Any, Protocol
+from zoneinfo import ZoneInfo
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -134,11 +136,16 @@ def due_for(dossier: Dossier, received_at: dt.datetime) -> dt.datetime:
     return calendar().due_at(received_at, procedure.time_limit, procedure.time_limit_unit)
 
 
+def _local_zone() -> ZoneInfo:
+    """The province's zone (settings.TIME_ZONE), whatever zone a request has activated."""
+    return ZoneInfo(settings.TIME_ZONE)
+
+
 def to_dvcqg(moment: dt.datetime | None) -> str:
     """A datetime in DVCQG's ``yyyyMMddHHmmss`` spelling, local time; None gives ""."""
     if moment is None:
         return ""
-    return timezone.localtime(moment).strftime(DVCQG_DATETIME)
+    return moment.astimezone(_local_zone()).strftime(DVCQG_DATETIME)
 
 
 def from_dvcqg(text: str) -> dt.datetime | None:
@@ -152,7 +159,7 @@ def from_dvcqg(text: str) -> dt.datetime | None:
             parsed = dt.datetime.fromisoformat(text)
         except ValueError:
             return None
-    return parsed if timezone.is_aware(parsed) else timezone.make_aware(parsed)
+    return parsed if timezone.is_aware(parsed) else parsed.replace(tzinfo=_local_zone())
 
 
 def open_supplement(supplements: Sequence[Mapping[str, Any]]) -> int | None:
