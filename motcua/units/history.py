@@ -103,14 +103,22 @@ class History:
 
     @staticmethod
     def _load_lineage() -> dict[int, tuple[dt.date, int]]:
-        """unit id -> (effective date, heir id) for units that a merge or split ended."""
-        through = UnitEvent.sources.through.objects.filter(
-            unitevent__kind__in=[UnitEvent.Kind.MERGE, UnitEvent.Kind.SPLIT],
-            unitevent__heir__isnull=False,
-        ).values_list("unit_id", "unitevent__effective_date", "unitevent__heir_id")
+        """unit id -> (effective date, heir id) for units that a merge or split ended.
+
+        A source that is also a target of its event continues and keeps its history.
+        """
+        reforms = {"unitevent__kind__in": [UnitEvent.Kind.MERGE, UnitEvent.Kind.SPLIT]}
+        continuing = set(
+            UnitEvent.targets.through.objects.filter(**reforms).values_list(
+                "unitevent_id", "unit_id"
+            )
+        )
+        sources = UnitEvent.sources.through.objects.filter(
+            unitevent__heir__isnull=False, **reforms
+        ).values_list("unitevent_id", "unit_id", "unitevent__effective_date", "unitevent__heir_id")
         lineage: dict[int, tuple[dt.date, int]] = {}
-        for unit_id, day, heir_id in through.order_by("unitevent__effective_date"):
-            if unit_id != heir_id and unit_id not in lineage:
+        for event_id, unit_id, day, heir_id in sources.order_by("unitevent__effective_date"):
+            if (event_id, unit_id) not in continuing and unit_id not in lineage:
                 lineage[unit_id] = (day, heir_id)
         return lineage
 

@@ -16,7 +16,7 @@ from django.db import transaction
 from django.db.models import Q, QuerySet
 
 from motcua.audit.log import record
-from motcua.units.models import Level, Unit, UnitEvent, UnitParent
+from motcua.units.models import Unit, UnitEvent, UnitParent
 
 Actor = User | AnonymousUser | str | None
 ONE_DAY = dt.timedelta(days=1)
@@ -319,4 +319,4 @@ def _audit(action: str, actor: Actor, event: UnitEvent, **data: object) -> None:
     )
 
 
-__all__ = ["Level", "ReformError", "merge", "move", "rename", "split"]
+__all__ = ["ReformError", "merge", "move", "rename", "split"]
