@@ -142,20 +142,27 @@ def worker_prepare() -> None:
         Procedure(code=code, name=f"Thủ tục {code}").save()
 
 
-def worker_import(path: str) -> None:
+def worker_import(path: str, workers: str = "") -> None:
     _django()
     import resource
 
     from motcua.dossiers.ingest import import_files
 
     started = time.perf_counter()
-    report = import_files([path])
+    report = import_files([path], workers=int(workers) if workers else None)
     seconds = time.perf_counter() - started
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
-    errors = [str(e) for e in report.errors[:5]]
-    print(
-        json.dumps({"seconds": seconds, "peak": peak, "created": report.created, "errors": errors})
-    )
+    me = resource.getrusage(resource.RUSAGE_SELF)
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    result = {
+        "seconds": seconds,
+        "peak": me.ru_maxrss * 1024,
+        "worker_peak": children.ru_maxrss * 1024,
+        "cpu": me.ru_utime + me.ru_stime,
+        "worker_cpu": children.ru_utime + children.ru_stime,
+        "created": report.created,
+        "errors": [str(e) for e in report.errors[:5]],
+    }
+    print(json.dumps(result))
 
 
 def worker_baseline(path: str) -> None:
@@ -168,7 +175,7 @@ def worker_baseline(path: str) -> None:
 
     from motcua.dossiers import formats as fm
     from motcua.dossiers.ingest.normalize import Lookups, Normalizer, columns_of
-    from motcua.dossiers.ingest.writer import _personal_columns
+    from motcua.dossiers.ingest.prepare import personal_columns
     from motcua.dossiers.models import Dossier, DossierEvent, Payment
 
     started = time.perf_counter()
@@ -179,7 +186,7 @@ def worker_baseline(path: str) -> None:
         for raw in records:
             item = normalizer.normalize(raw)
             values, personal = columns_of(item, now=now)
-            values.update(_personal_columns(personal), content_hash=item.hash)
+            values.update(personal_columns(personal), content_hash=item.hash)
             dossier = Dossier(**values)
             dossier.save()
             DossierEvent(dossier=dossier, seq=1, kind="created", actor_label="import").save()
@@ -221,15 +228,23 @@ def _child(args: list[str], db: str, var_dir: Path) -> dict[str, Any]:
     return json.loads(lines[-1]) if lines else {}
 
 
-def _measure(kind: str, path: Path, n: int, db: str, var_dir: Path) -> dict[str, Any]:
+def _measure(
+    kind: str, path: Path, n: int, db: str, var_dir: Path, extra: tuple[str, ...] = ()
+) -> dict[str, Any]:
     _fresh_database(db, var_dir)
-    result = _child([kind, str(path)], db, var_dir)
+    result = _child([kind, str(path), *extra], db, var_dir)
     if result.get("errors"):
         sys.exit(f"import rejected records: {result['errors']}")
     result["rate"] = n / result["seconds"]
+    workers = ""
+    if result.get("worker_peak"):
+        workers = (
+            f" (each worker ≤ {result['worker_peak'] / 2**20:.0f} MB; CPU s: main "
+            f"{result['cpu']:.0f}, workers {result['worker_cpu']:.0f})"
+        )
     print(
         f"{kind:8} n={n:>9,}  {result['seconds']:8.1f} s  {result['rate']:9,.0f} dossiers/s  "
-        f"peak RSS {result['peak'] / 2**20:6.0f} MB",
+        f"peak RSS {result['peak'] / 2**20:6.0f} MB{workers}",
         flush=True,
     )
     return result
@@ -241,6 +256,7 @@ def main() -> None:
     parser.add_argument("--db", choices=("sqlite", "postgres"), default="sqlite")
     parser.add_argument("--baseline", action="store_true", help="also run the naive baseline")
     parser.add_argument("--baseline-n", type=int, default=20_000)
+    parser.add_argument("--workers", type=int, help="worker processes (default: automatic)")
     parser.add_argument("--dir", type=Path, help="where to put the data (default: a temp dir)")
     parser.add_argument("--worker", nargs="+", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -260,7 +276,8 @@ def main() -> None:
     print(
         f"generated {args.n:,} dossiers ({size:,.0f} MB) in {time.perf_counter() - started:.0f} s"
     )
-    real = _measure("import", path, args.n, args.db, work)
+    workers = (str(args.workers),) if args.workers is not None else ()
+    real = _measure("import", path, args.n, args.db, work, workers)
     if args.baseline:
         small = work / f"dossiers-{args.baseline_n}.json"
         generate(small, args.baseline_n)

@@ -324,9 +324,18 @@ _SORTED_JSON = json.JSONEncoder(sort_keys=True, ensure_ascii=False, separators=(
 _COMPACT_JSON = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
 
 
+def canonical_text(record: Mapping[str, Any]) -> str:
+    """The canonical record as sorted, compact JSON: what the content hash is taken over."""
+    return _SORTED_JSON.encode(record)
+
+
 def content_hash(record: Mapping[str, Any]) -> str:
     """SHA-256 over the canonical record's sorted, compact JSON."""
-    return hashlib.sha256(_SORTED_JSON.encode(record).encode()).hexdigest()
+    return text_hash(canonical_text(record))
+
+
+def text_hash(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()
 
 
 def to_json(value: Any) -> str:

@@ -405,3 +405,29 @@ def test_the_command_reports_created_procedures(write_json, capsys):
 
 def test_the_csv_header_lists_the_documented_columns():
     assert CSV_COLUMNS[0] == "MaHoSo" and "ThanhToan" in CSV_COLUMNS
+
+
+# -- worker processes ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("lines", [False, True])
+def test_worker_processes_give_the_same_result(write_json, lines):
+    records = [hoso(f"H44.40-240801-{n:04d}") for n in range(1, 600)]
+    records.append(hoso("H44.40-240801-0001", TrangThaiHoSo="9"))
+    report = import_files([write_json(records, "many.json", lines=lines)], workers=2)
+    assert report.ok, report.errors
+    assert (report.created, report.updated) == (599, 1)
+    assert Dossier.objects.get(code="H44.40-240801-0001").version == 2
+    assert Payment.objects.count() == 599
+
+
+def test_worker_processes_report_errors_in_order(write_json):
+    records = [hoso(f"H44.40-240801-{n:04d}") for n in range(1, 600)]
+    records[300]["KenhThucHien"] = "9"
+    records[500] = "not an object"
+    path = write_json(records, "many.jsonl", lines=True)
+    path.write_text(path.read_text("utf-8") + "{broken\n", "utf-8")
+    report = import_files([path], workers=2)
+    assert [e.where for e in report.errors] == ["line 301", "line 501", "line 600"]
+    assert report.errors[0].field == "KenhThucHien"
+    assert Dossier.objects.count() == 0

@@ -52,6 +52,7 @@ class Normalized:
     procedure_id: int
     # Parsed dates of the date columns, so columns_of need not parse them again.
     moments: dict[str, dt.datetime] = field(default_factory=dict)
+    text: str = ""  # the canonical record as sorted JSON
 
 
 def _max_lengths(model: type[Any]) -> dict[str, int]:
@@ -159,7 +160,8 @@ class Normalizer:
         procedure_id = self._procedure(record, out, problems)
         if problems:
             raise Rejected(code, problems)
-        return Normalized(code, out, f.content_hash(out), unit_id, procedure_id, moments)
+        text = f.canonical_text(out)
+        return Normalized(code, out, f.text_hash(text), unit_id, procedure_id, moments, text)
 
     def _code(self, record: Record, problems: list[Problem]) -> str:
         code = f.parse_text(record.get("MaHoSo")) or ""
@@ -221,6 +223,36 @@ def unwrap(raw: Record) -> Record:
 Handler = Callable[[str, Any, Record, list[Problem]], None]
 
 
+# Codes and flags take few distinct values: their canonical forms are remembered.
+_MEMO: dict[str, dict[Any, str | None]] = {
+    key: {} for key, (_, kind) in f.SCALARS.items() if kind != "text"
+}
+_FLAGS: dict[Any, str | None] = {}
+
+
+def _memo_scalar(key: str, value: Any, out: Record, problems: list[Problem]) -> None:
+    memo = _MEMO[key]
+    try:
+        parsed = memo[value]
+    except (KeyError, TypeError):
+        _scalar(key, value, out, problems)
+        if isinstance(value, str | int | bool) and len(memo) < 1000 and key in out:
+            memo[value] = out[key]
+        return
+    if parsed is not None:
+        out[key] = parsed
+
+
+def _flag(value: Any) -> str | None:
+    try:
+        return _FLAGS[value]
+    except (KeyError, TypeError):
+        parsed = f.parse_flag(value)
+        if isinstance(value, str | int | bool) and len(_FLAGS) < 1000:
+            _FLAGS[value] = parsed
+        return parsed
+
+
 def _scalar(key: str, value: Any, out: Record, problems: list[Problem]) -> None:
     try:
         parsed = _SCALAR_PARSERS[key](value)
@@ -270,7 +302,7 @@ def _ignore(key: str, value: Any, out: Record, problems: list[Problem]) -> None:
 
 def _extra_flag(key: str, value: Any, out: Record, problems: list[Problem]) -> None:
     try:
-        parsed = f.parse_flag(value)
+        parsed = _flag(value)
     except f.ValueProblem as exc:
         problems.append(Problem(key, _show(value), str(exc)))
         return
@@ -324,11 +356,10 @@ def _collection(key: str, value: Any, out: Record, problems: list[Problem]) -> N
     flags, dates, ints = f.COLLECTIONS[key][1:] if key in f.COLLECTIONS else f.PII_LIST_SPEC
     cleaned = []
     for number, item in enumerate(items, 1):
-        where = f"{key}[{number}]"
         if not isinstance(item, dict):
-            problems.append(Problem(where, _show(item), "expected an object"))
+            problems.append(Problem(f"{key}[{number}]", _show(item), "expected an object"))
             continue
-        entry = _item(where, item, flags, dates, ints, problems)
+        entry = _item(key, number, item, flags, dates, ints, problems)
         if entry:
             cleaned.append(entry)
     if cleaned:
@@ -336,7 +367,8 @@ def _collection(key: str, value: Any, out: Record, problems: list[Problem]) -> N
 
 
 def _item(
-    where: str,
+    key: str,
+    number: int,
     item: Record,
     flags: frozenset[str],
     dates: frozenset[str],
@@ -347,15 +379,17 @@ def _item(
     for name, value in item.items():
         try:
             if name in flags:
-                parsed: Any = f.parse_flag(value)
+                parsed: Any = _flag(value)
             elif name in dates:
                 parsed = f.canonical_date(value)
             elif name in ints:
                 parsed = f.parse_int(value)
+            elif type(value) is str:
+                parsed = f.clean_text(value) or None
             else:
                 parsed = f.clean_value(value)
         except f.ValueProblem as exc:
-            problems.append(Problem(f"{where}.{name}", _show(value), str(exc)))
+            problems.append(Problem(f"{key}[{number}].{name}", _show(value), str(exc)))
             continue
         if parsed is not None:
             entry[name] = parsed
@@ -436,7 +470,7 @@ def _check_required(out: Record, problems: list[Problem]) -> None:
 
 
 _HANDLERS: dict[str, Handler] = {
-    **dict.fromkeys(f.SCALARS, _scalar),
+    **{key: _memo_scalar if key in _MEMO else _scalar for key in f.SCALARS},
     **dict.fromkeys(f.COLLECTIONS, _collection),
     **dict.fromkeys(f.PII_TEXT, _text),
     **dict.fromkeys(f.PROCEDURE_FIELDS, _ignore),
@@ -456,7 +490,7 @@ def columns_of(item: Normalized, *, now: dt.datetime) -> tuple[Record, Record]:
     moments = item.moments
     for key, (column, kind) in f.SCALARS.items():
         if kind == "date":
-            cols[column] = moments.get(key)
+            cols[column] = moments.get(key) or f.parse_datetime(rec.get(key))
         else:
             cols[column] = _column_value(kind, rec.get(key))
     extra = {}

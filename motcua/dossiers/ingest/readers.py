@@ -16,7 +16,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, TextIO
 
-Item = tuple[str, dict[str, Any] | None, str | None]
+# (where, record — or its JSON text when asked for raw text —, problem)
+Item = tuple[str, dict[str, Any] | str | None, str | None]
 
 CHUNK = 1 << 20
 # A single record larger than this is taken as malformed rather than read further.
@@ -24,8 +25,12 @@ MAX_RECORD = 16 << 20
 _SPACE = re.compile(r"[ \t\n\r]*")
 
 
-def read_file(path: Path) -> Iterator[Item]:
-    """The records of a dossier file, in file order; the format is chosen by its content."""
+def read_file(path: Path, *, raw_text: bool = False) -> Iterator[Item]:
+    """The records of a dossier file, in file order; the format is chosen by its content.
+
+    With ``raw_text`` a JSON record is yielded as its JSON text, to be decoded by whoever
+    processes it (a worker process), instead of as a dict.
+    """
     suffix = path.suffix.lower()
     if suffix == ".xlsx":
         yield from read_xlsx(path)
@@ -36,9 +41,9 @@ def read_file(path: Path) -> Iterator[Item]:
             return
         first = _first_char(stream)
         if first == "[":
-            yield from read_json_array(stream)
+            yield from read_json_array(stream, raw_text=raw_text)
         elif first == "{":
-            yield from read_json_lines(stream)
+            yield from read_json_lines(stream, raw_text=raw_text)
         elif first == "":
             return
         else:
@@ -91,7 +96,7 @@ class _Buffer:
                 return ""
 
 
-def read_json_array(stream: TextIO) -> Iterator[Item]:
+def read_json_array(stream: TextIO, *, raw_text: bool = False) -> Iterator[Item]:
     """Elements of a top-level JSON array, decoded one by one."""
     buf = _Buffer(stream)
     decoder = json.JSONDecoder()
@@ -113,20 +118,24 @@ def read_json_array(stream: TextIO) -> Iterator[Item]:
             yield where, None, "invalid JSON: the file ends before the array is closed"
             return
         try:
-            value = _decode_one(buf, decoder)
+            value, text = _decode_one(buf, decoder, raw_text)
         except json.JSONDecodeError as exc:
             line = buf.line + buf.text.count("\n", buf.pos, exc.pos)
             yield where, None, f"invalid JSON at line {line}: {exc.msg}"
             return
         number += 1
-        yield _as_record(where, value)
+        if raw_text and isinstance(value, dict):
+            yield where, text, None
+        else:
+            yield _as_record(where, value)
 
 
 def _broken(buf: _Buffer, number: int, reason: str) -> Item:
     return f"record {number + 1} (line {buf.line})", None, f"invalid JSON: {reason}"
 
 
-def _decode_one(buf: _Buffer, decoder: json.JSONDecoder) -> Any:
+def _decode_one(buf: _Buffer, decoder: json.JSONDecoder, raw_text: bool) -> tuple[Any, str]:
+    """The next JSON value and, with ``raw_text``, its source text."""
     while True:
         try:
             value, end = decoder.raw_decode(buf.text, buf.pos)
@@ -137,8 +146,9 @@ def _decode_one(buf: _Buffer, decoder: json.JSONDecoder) -> Any:
         if end == len(buf.text) and not buf.eof and not isinstance(value, dict | list):
             buf.fill()  # a bare number may continue in the next chunk
             continue
+        text = buf.text[buf.pos : end] if raw_text else ""
         buf.advance(end)
-        return value
+        return value, text
 
 
 def _as_record(where: str, value: Any) -> Item:
@@ -147,12 +157,15 @@ def _as_record(where: str, value: Any) -> Item:
     return where, None, f"expected a JSON object, got {type(value).__name__}"
 
 
-def read_json_lines(stream: TextIO) -> Iterator[Item]:
+def read_json_lines(stream: TextIO, *, raw_text: bool = False) -> Iterator[Item]:
     """One JSON object per line; blank lines are skipped."""
     for number, line in enumerate(stream, 1):
         if not line.strip():
             continue
         where = f"line {number}"
+        if raw_text:
+            yield where, line, None
+            continue
         try:
             value = json.loads(line)
         except json.JSONDecodeError as exc:

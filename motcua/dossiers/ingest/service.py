@@ -12,20 +12,29 @@ different one is applied as an update with its own ``updated`` event.
 
 from __future__ import annotations
 
+import multiprocessing
+import os
+from collections import deque
 from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from multiprocessing.pool import AsyncResult
 from pathlib import Path
 from typing import Any
 
 from django.db import DatabaseError, transaction
 from django.utils import timezone
 
-from motcua.dossiers.ingest.normalize import Lookups, Normalized, Normalizer, Rejected
+from motcua.dossiers.ingest.normalize import Lookups, Normalizer
+from motcua.dossiers.ingest.prepare import Failed, Outcome, Prepared, Preparer
 from motcua.dossiers.ingest.readers import Item, read_file
 from motcua.dossiers.ingest.report import ImportReport, RecordError
 from motcua.dossiers.ingest.writer import Writer
 from motcua.procedures.models import Field, Procedure
 
 BATCH_SIZE = 2000
+# Files larger than this are prepared in worker processes (when fork is available).
+PARALLEL_FROM_BYTES = 4 << 20
+CHUNK = 250  # records per worker task
 
 
 class _Rollback(Exception):
@@ -38,9 +47,19 @@ def import_files(
     create_missing_procedures: bool = False,
     actor: str = "import",
     batch_size: int = BATCH_SIZE,
+    workers: int | None = None,
 ) -> ImportReport:
-    """Import dossier files (DVCQG JSON / JSON Lines, CSV, XLSX) in one transaction."""
-    sources = [(Path(p).name, _file_items(Path(p))) for p in paths]
+    """Import dossier files (DVCQG JSON / JSON Lines, CSV, XLSX) in one transaction.
+
+    ``workers``: processes that decode and validate records while this one writes; None
+    chooses (one per CPU for large files, none for small ones or when procedures may have
+    to be created, which needs the database).
+    """
+    sources = []
+    for p in paths:
+        path = Path(p)
+        count = _workers(path, workers, create_missing_procedures)
+        sources.append(_Source(path.name, _file_items(path, raw_text=count > 1), count))
     return _run(sources, create_missing_procedures, actor, batch_size)
 
 
@@ -54,15 +73,34 @@ def import_records(
 ) -> ImportReport:
     """Import records already read (either DVCQG shape), in one transaction."""
     items = ((f"record {n}", record, None) for n, record in enumerate(records, 1))
-    return _run([(source, items)], create_missing_procedures, actor, batch_size)
+    return _run([_Source(source, items, 1)], create_missing_procedures, actor, batch_size)
 
 
-def _file_items(path: Path) -> Iterator[Item]:
+@dataclass
+class _Source:
+    name: str
+    items: Iterable[Item]
+    workers: int
+
+
+def _workers(path: Path, asked: int | None, create_missing: bool) -> int:
+    if create_missing or "fork" not in multiprocessing.get_all_start_methods():
+        return 1
+    if asked is not None:
+        return max(1, asked)
+    try:
+        large = path.stat().st_size >= PARALLEL_FROM_BYTES
+    except OSError:
+        return 1
+    return min(2, os.cpu_count() or 1) if large and path.suffix.lower() != ".xlsx" else 1
+
+
+def _file_items(path: Path, *, raw_text: bool) -> Iterator[Item]:
     if not path.is_file():
         yield "file", None, "not found"
         return
     try:
-        yield from read_file(path)
+        yield from read_file(path, raw_text=raw_text)
     except UnicodeDecodeError as exc:
         yield "file", None, f"not UTF-8 text ({exc.reason} at byte {exc.start})"
     except (OSError, ValueError) as exc:  # e.g. a broken XLSX archive
@@ -70,17 +108,17 @@ def _file_items(path: Path) -> Iterator[Item]:
 
 
 def _run(
-    sources: Sequence[tuple[str, Iterable[Item]]],
+    sources: Sequence[_Source],
     create_missing: bool,
     actor: str,
     batch_size: int,
 ) -> ImportReport:
-    report = ImportReport(sources=[name for name, _ in sources])
+    report = ImportReport(sources=[source.name for source in sources])
     try:
         with transaction.atomic():
             run = _ImportRun(report, create_missing, actor, batch_size)
-            for name, items in sources:
-                run.consume(name, items)
+            for source in sources:
+                run.consume(source)
             if not report.ok:
                 raise _Rollback
     except _Rollback:
@@ -100,31 +138,27 @@ class _ImportRun:
         self.report = report
         self.batch_size = batch_size
         creator = self._create_procedure if create_missing else None
-        self.normalizer = Normalizer(Lookups.load(), creator)
-        self.writer = Writer(actor=actor, now=timezone.now())
+        now = timezone.now()
+        self.writer = Writer(actor=actor, now=now)
+        normalizer = Normalizer(Lookups.load(), creator)
+        self.preparer = Preparer(normalizer, postgres=self.writer.postgres, now=now)
 
-    def consume(self, source: str, items: Iterable[Item]) -> None:
-        batch: dict[str, tuple[str, Normalized]] = {}
-        for where, raw, problem in items:
-            if raw is None:
-                self._reject(source, where, "", [("", "", problem or "unreadable")])
-                continue
-            try:
-                item = self.normalizer.normalize(raw)
-            except Rejected as rejected:
-                problems = [(p.field, p.value, p.reason) for p in rejected.problems]
-                self._reject(source, where, rejected.code, problems)
+    def consume(self, source: _Source) -> None:
+        batch: dict[str, Prepared] = {}
+        for outcome in _outcomes(source.items, self.preparer, source.workers):
+            if isinstance(outcome, Failed):
+                self._reject(source.name, outcome)
                 continue
             if not self.report.ok:
                 continue  # checking only: nothing will be written
-            if item.code in batch:
-                self._flush(source, batch)  # a later version: apply after the earlier one
-            batch[item.code] = (where, item)
+            if outcome.code in batch:
+                self._flush(source.name, batch)  # a later version: apply after the earlier one
+            batch[outcome.code] = outcome
             if len(batch) >= self.batch_size:
-                self._flush(source, batch)
-        self._flush(source, batch)
+                self._flush(source.name, batch)
+        self._flush(source.name, batch)
 
-    def _flush(self, source: str, batch: dict[str, tuple[str, Normalized]]) -> None:
+    def _flush(self, source: str, batch: dict[str, Prepared]) -> None:
         if batch and self.report.ok:
             result = self.writer.write(list(batch.values()), source)
             self.report.created += result.created
@@ -137,12 +171,11 @@ class _ImportRun:
             self.report.rejected += len(rejected)
         batch.clear()
 
-    def _reject(
-        self, source: str, where: str, code: str, problems: list[tuple[str, str, str]]
-    ) -> None:
+    def _reject(self, source: str, failed: Failed) -> None:
         self.report.rejected += 1
-        for field_name, value, reason in problems:
-            self.report.add_error(RecordError(source, where, field_name, value, reason, code))
+        for field_name, value, reason in failed.problems:
+            error = RecordError(source, failed.where, field_name, value, reason, failed.code)
+            self.report.add_error(error)
 
     def _create_procedure(self, code: str, name: str, field_code: str, field_name: str) -> int:
         field = None
@@ -154,3 +187,45 @@ class _ImportRun:
         procedure.save()
         self.report.procedures_created.append(code)
         return procedure.pk
+
+
+# -- worker processes ------------------------------------------------------------------------
+
+_PREPARER: Preparer | None = None
+
+
+def _work(chunk: list[Item]) -> list[Outcome]:
+    assert _PREPARER is not None
+    return [_PREPARER(*item) for item in chunk]
+
+
+def _outcomes(items: Iterable[Item], preparer: Preparer, workers: int) -> Iterator[Outcome]:
+    """Prepared records in input order, from this process or from forked workers.
+
+    At most ``2 * workers + 1`` chunks are in flight, so memory stays bounded.
+    """
+    if workers <= 1:
+        for item in items:
+            yield preparer(*item)
+        return
+    global _PREPARER
+    _PREPARER = preparer  # inherited by the forked workers; they never use the database
+    with multiprocessing.get_context("fork").Pool(workers) as pool:
+        pending: deque[AsyncResult[list[Outcome]]] = deque()
+        for chunk in _chunks(items, CHUNK):
+            pending.append(pool.apply_async(_work, (chunk,)))
+            if len(pending) > 2 * workers:
+                yield from pending.popleft().get()
+        while pending:
+            yield from pending.popleft().get()
+
+
+def _chunks(items: Iterable[Item], size: int) -> Iterator[list[Item]]:
+    chunk: list[Item] = []
+    for item in items:
+        chunk.append(item)
+        if len(chunk) >= size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk

@@ -10,22 +10,36 @@ Unchanged dossiers (same content hash) cost one indexed lookup.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import connection
-from django.db.models import DateTimeField, JSONField
 
 from motcua.dossiers import formats as f
 from motcua.dossiers import pii
 from motcua.dossiers.ingest.normalize import Normalized, Problem, columns_of
+from motcua.dossiers.ingest.prepare import (
+    DOSSIER_COLUMNS,
+    PAYMENT_COLUMNS,
+    Prepared,
+    personal_columns,
+)
 from motcua.dossiers.models import Dossier, DossierEvent, Payment
 
 Row = dict[str, Any]
-Entry = tuple[str, Normalized]  # (where, record)
 # Columns an import may change on an existing dossier (everything but identity/bookkeeping).
 _FIXED = {"id", "code", "created_at", "sync_state", "synced_at", "version", "content_hash"}
+EVENT_COLUMNS = (
+    "dossier_id",
+    "seq",
+    "kind",
+    "recorded_at",
+    "occurred_at",
+    "actor_label",
+    "source",
+    "changes",
+)
 
 
 @dataclass
@@ -43,9 +57,6 @@ class _Existing:
     version: int
 
 
-_dumps = f.to_json
-
-
 def _table(model: type[Any]) -> str:
     return str(connection.ops.quote_name(model._meta.db_table))
 
@@ -55,56 +66,26 @@ class Writer:
         self.actor = actor
         self.now = now
         self.postgres = connection.vendor == "postgresql"
-        fields = [fl for fl in Dossier._meta.concrete_fields]
-        self.columns = [str(fl.column) for fl in fields]
-        self.convert = [self._converter(fl) for fl in fields]
-        self.event_columns = [
-            "dossier_id",
-            "seq",
-            "kind",
-            "recorded_at",
-            "occurred_at",
-            "actor_label",
-            "source",
-            "changes",
+        self.recorded = now if self.postgres else f.to_utc_text(now)
+        self.updatable = [
+            fl.name for fl in Dossier._meta.concrete_fields if fl.attname not in _FIXED
         ]
-        self.payment_columns = [
-            "dossier_id",
-            "reference",
-            "amount",
-            "channel",
-            "gateway",
-            "platform_flag",
-            "state",
-            "at",
-        ]
-        self.updatable = [fl.name for fl in fields if fl.attname not in _FIXED]
-
-    def _converter(self, fld: Any) -> Callable[[Any], Any] | None:
-        if isinstance(fld, JSONField):
-            return _dumps
-        if isinstance(fld, DateTimeField) and not self.postgres:
-            return self._dt
-        return None
-
-    def _dt(self, value: dt.datetime | None) -> str | None:
-        return None if value is None else f.to_utc_text(value)
 
     # -- the batch ---------------------------------------------------------------------
 
-    def write(self, batch: Sequence[Entry], source: str) -> BatchResult:
+    def write(self, batch: Sequence[Prepared], source: str) -> BatchResult:
         result = BatchResult()
-        existing = self._existing([item.code for _, item in batch])
-        new: list[Entry] = []
-        changed: list[tuple[Entry, _Existing]] = []
-        for entry in batch:
-            found = existing.get(entry[1].code)
+        existing = self._existing([item.code for item in batch])
+        new: list[Prepared] = []
+        changed: list[tuple[Prepared, _Existing]] = []
+        for item in batch:
+            found = existing.get(item.code)
             if found is None:
-                new.append(entry)
-            elif found.hash == entry[1].hash:
+                new.append(item)
+            elif found.hash == item.hash:
                 result.unchanged += 1
             else:
-                changed.append((entry, found))
+                changed.append((item, found))
         payments = self._payments_check(new, changed, result)
         if result.problems:
             return result
@@ -116,88 +97,80 @@ class Writer:
         return result
 
     def _existing(self, codes: list[str]) -> dict[str, _Existing]:
-        marks = ",".join(["%s"] * len(codes))
-        sql = (
-            f"SELECT code, id, content_hash, version FROM {_table(Dossier)} "  # noqa: S608
-            f"WHERE code IN ({marks})"
-        )
+        sql = f"SELECT code, id, content_hash, version FROM {_table(Dossier)} "  # noqa: S608
+        sql += self._in("code", codes)
         if self.postgres:
-            sql += " FOR UPDATE"
+            sql += " FOR UPDATE"  # the workflow may be changing one of them concurrently
         with connection.cursor() as cursor:
-            cursor.execute(sql, codes)
+            cursor.execute(sql, self._in_params(codes))
             return {code: _Existing(pk, h, v) for code, pk, h, v in cursor.fetchall()}
+
+    def _in(self, column: str, values: Sequence[Any]) -> str:
+        """``column IN (…)``: one array parameter on PostgreSQL (cheap to bind)."""
+        if self.postgres:
+            return f"WHERE {column} = ANY(%s)"
+        return f"WHERE {column} IN ({','.join(['%s'] * len(values))})"
+
+    def _in_params(self, values: Sequence[Any]) -> list[Any]:
+        return [list(values)] if self.postgres else list(values)
 
     # -- payments ----------------------------------------------------------------------
 
     def _payments_check(
-        self, new: list[Entry], changed: list[tuple[Entry, _Existing]], result: BatchResult
-    ) -> dict[str, Payment]:
-        """Existing payments by reference; a reference used by another dossier is an error."""
-        owner: dict[str, tuple[Entry, int | None]] = {}
-        entries = [(entry, None) for entry in new] + [(e, found.id) for e, found in changed]
-        for entry, dossier_id in entries:
-            for number, item in enumerate(entry[1].canonical.get(f.PAYMENTS, []), 1):
-                reference = item["MaGiaoDich"]
+        self, new: list[Prepared], changed: list[tuple[Prepared, _Existing]], result: BatchResult
+    ) -> dict[str, int]:
+        """Existing payment ids by reference; a reference of another dossier is an error."""
+        owner: dict[str, tuple[Prepared, int | None]] = {}
+        entries = [(item, None) for item in new] + [(item, found.id) for item, found in changed]
+        for item, dossier_id in entries:
+            for number, payment_row in enumerate(item.payments, 1):
+                reference = payment_row[1]
                 if reference in owner:
                     where = f"{f.PAYMENTS}[{number}].MaGiaoDich"
-                    other = owner[reference][0][1].code
+                    other = owner[reference][0].code
                     problem = Problem(where, reference, f"also used by dossier {other}")
-                    result.problems.append((entry[0], entry[1].code, problem))
-                owner[reference] = (entry, dossier_id)
+                    result.problems.append((item.where, item.code, problem))
+                owner[reference] = (item, dossier_id)
         if not owner:
             return {}
-        found = Payment.objects.filter(reference__in=list(owner)).select_related("dossier")
-        existing = {payment.reference: payment for payment in found}
-        for reference, payment in existing.items():
-            entry, dossier_id = owner[reference]
-            if payment.dossier_id != dossier_id:
+        existing = self._payments(list(owner))
+        for reference, (_pk, payment_dossier, payment_code) in existing.items():
+            item, dossier_id = owner[reference]
+            if payment_dossier != dossier_id:
                 where = f"{f.PAYMENTS}.MaGiaoDich"
-                problem = Problem(
-                    where, reference, f"belongs to dossier {payment.dossier.code} already"
-                )
-                result.problems.append((entry[0], entry[1].code, problem))
-        return existing
+                problem = Problem(where, reference, f"belongs to dossier {payment_code} already")
+                result.problems.append((item.where, item.code, problem))
+        return {reference: pk for reference, (pk, _d, _c) in existing.items()}
+
+    def _payments(self, references: list[str]) -> dict[str, tuple[int, int, str]]:
+        """reference -> (payment id, dossier id, dossier code) of existing payments."""
+        sql = (
+            f"SELECT p.reference, p.id, p.dossier_id, d.code FROM {_table(Payment)} p "  # noqa: S608
+            f"JOIN {_table(Dossier)} d ON d.id = p.dossier_id "
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(sql + self._in("p.reference", references), self._in_params(references))
+            return {ref: (pk, dossier, code) for ref, pk, dossier, code in cursor.fetchall()}
 
     # -- new dossiers ------------------------------------------------------------------
 
-    def _insert_new(self, new: list[Entry], source: str) -> None:
+    def _insert_new(self, new: list[Prepared], source: str) -> None:
         if not new:
             return
         ids = self._reserve_ids(len(new))
         rows, events, payments = [], [], []
-        for pk, (_, item) in zip(ids, new, strict=True):
-            values = self._new_values(pk, item)
-            rows.append([values[c] if conv is None else conv(values[c]) for c, conv in self._pairs])
-            occurred = values["received_at"] or values["submitted_at"]
-            events.append(
-                [pk, 1, DossierEvent.Kind.CREATED.value, self.now, occurred, self.actor, source, {}]
-            )
-            for payment in item.canonical.get(f.PAYMENTS, ()):
-                fields = f.payment_fields(payment)
-                payments.append([pk, *(fields[c] for c in self.payment_columns[1:])])
-        self._insert(Dossier, self.columns, rows)
-        self._insert(DossierEvent, self.event_columns, events, json_at=7, dt_at=(3, 4))
-        self._insert(Payment, self.payment_columns, payments, dt_at=(7,))
-
-    @property
-    def _pairs(self) -> list[tuple[str, Callable[[Any], Any] | None]]:
-        pairs = getattr(self, "_pairs_cache", None)
-        if pairs is None:
-            pairs = self._pairs_cache = list(zip(self.columns, self.convert, strict=True))
-        return pairs
-
-    def _new_values(self, pk: int, item: Normalized) -> Row:
-        values, personal = columns_of(item, now=self.now)
-        values.update(_personal_columns(personal))
-        values.update(
-            id=pk,
-            sync_state="",
-            synced_at=None,
-            content_hash=item.hash,
-            version=1,
-            created_at=self.now,
-        )
-        return values
+        created = DossierEvent.Kind.CREATED.value
+        for pk, item in zip(ids, new, strict=True):
+            row = item.row
+            row[0] = pk
+            rows.append(row)
+            events.append((pk, 1, created, self.recorded, item.occurred, self.actor, source, "{}"))
+            for payment in item.payments:
+                payment[0] = pk
+                payments.append(payment)
+        self._insert(Dossier, DOSSIER_COLUMNS, rows)
+        self._insert(DossierEvent, EVENT_COLUMNS, events)
+        self._insert(Payment, PAYMENT_COLUMNS, payments)
 
     def _reserve_ids(self, count: int) -> list[int]:
         with connection.cursor() as cursor:
@@ -212,24 +185,10 @@ class Writer:
             start = int(cursor.fetchone()[0]) + 1
             return list(range(start, start + count))
 
-    def _insert(
-        self,
-        model: type[Any],
-        columns: list[str],
-        rows: list[list[Any]],
-        *,
-        json_at: int | None = None,
-        dt_at: tuple[int, ...] = (),
-    ) -> None:
+    def _insert(self, model: type[Any], columns: Sequence[str], rows: Sequence[Any]) -> None:
         if not rows:
             return
         names = ", ".join(connection.ops.quote_name(c) for c in columns)
-        if json_at is not None or (dt_at and not self.postgres):
-            for row in rows:
-                if json_at is not None:
-                    row[json_at] = _dumps(row[json_at])
-                for i in () if self.postgres else dt_at:
-                    row[i] = self._dt(row[i])
         with connection.cursor() as cursor:
             if self.postgres:
                 with cursor.copy(f"COPY {_table(model)} ({names}) FROM STDIN") as copy:
@@ -243,13 +202,18 @@ class Writer:
     # -- changed dossiers --------------------------------------------------------------
 
     def _update(
-        self, changed: list[tuple[Entry, _Existing]], payments: dict[str, Payment], source: str
+        self,
+        changed: list[tuple[Prepared, _Existing]],
+        payment_ids: dict[str, int],
+        source: str,
     ) -> int:
         if not changed:
             return 0
+        payments = {p.reference: p for p in Payment.objects.filter(pk__in=payment_ids.values())}
         objects = Dossier.objects.in_bulk([found.id for _, found in changed])
         events: list[DossierEvent] = []
-        for (_, item), found in changed:
+        for prepared, found in changed:
+            item = prepared.normalized()
             dossier = objects[found.id]
             changes = self._apply(dossier, item)
             changes.update(self._apply_payments(dossier, item, payments))
@@ -287,7 +251,7 @@ class Writer:
                 if old_personal.get(key) != personal.get(key):
                     old, new = old_personal.get(key), personal.get(key)
                     changes[f"pii.{key}"] = [_hidden(old), _hidden(new)]
-            for name, value in _personal_columns(personal).items():
+            for name, value in personal_columns(personal).items():
                 setattr(dossier, name, value)
         return changes
 
@@ -319,17 +283,6 @@ def _payment_item(payment: Payment) -> dict[str, Any]:
         payment.state,
         payment.at,
     )
-
-
-def _personal_columns(personal: Row) -> Row:
-    number = personal.get("SoGiayToChuHoSo", "")
-    phone = personal.get("SoDienThoai", "")
-    return {
-        "pii": pii.encrypt(personal) if personal else "",
-        "applicant_id_masked": pii.mask(number) if number else "",
-        "applicant_id_hash": pii.id_hash(number) if number else "",
-        "phone_masked": pii.mask(phone) if phone else "",
-    }
 
 
 def _hidden(value: Any) -> Any:

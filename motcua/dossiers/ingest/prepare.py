@@ -1,0 +1,150 @@
+"""Turning one raw record into what the writer needs, without touching the database.
+
+This is the CPU-heavy part of an import (decode, validate, canonicalise, hash, encrypt the
+personal data, encode the JSON columns), so it can run in worker processes: its input is a
+record or a line of JSON text and its output is a small picklable tuple — the dossier row
+ready for the database (``id`` left empty), its payment rows, and the canonical record as
+JSON text, decoded again only when the dossier turns out to have changed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Callable
+from typing import Any, NamedTuple
+
+from django.db.models import DateTimeField, JSONField
+
+from motcua.dossiers import formats as f
+from motcua.dossiers import pii
+from motcua.dossiers.ingest.normalize import Normalized, Normalizer, Rejected, columns_of
+from motcua.dossiers.models import Dossier
+
+Row = list[Any]
+# Dossier columns whose value a new dossier takes from the import itself.
+PAYMENT_COLUMNS = (
+    "dossier_id",
+    "reference",
+    "amount",
+    "channel",
+    "gateway",
+    "platform_flag",
+    "state",
+    "at",
+)
+
+
+class Prepared(NamedTuple):
+    where: str
+    code: str
+    hash: str
+    text: str  # canonical record, sorted JSON
+    unit_id: int
+    procedure_id: int
+    row: Row  # dossier row in DOSSIER_COLUMNS order; row[0] (id) is None
+    payments: list[Row]  # payment rows in PAYMENT_COLUMNS order; row[0] (dossier) is None
+    occurred: Any  # the created event's occurred_at, adapted
+
+    def normalized(self) -> Normalized:
+        return Normalized(
+            self.code, json.loads(self.text), self.hash, self.unit_id, self.procedure_id
+        )
+
+
+class Failed(NamedTuple):
+    where: str
+    code: str
+    problems: list[tuple[str, str, str]]  # (field, value, reason)
+
+
+Outcome = Prepared | Failed
+DOSSIER_FIELDS = list(Dossier._meta.concrete_fields)
+DOSSIER_COLUMNS = [str(fld.column) for fld in DOSSIER_FIELDS]
+
+
+def personal_columns(personal: dict[str, Any]) -> dict[str, Any]:
+    """pii (encrypted), masked ID and phone and the ID hash, from the plain personal data."""
+    number = personal.get("SoGiayToChuHoSo", "")
+    phone = personal.get("SoDienThoai", "")
+    return {
+        "pii": pii.encrypt(personal) if personal else "",
+        "applicant_id_masked": pii.mask(number) if number else "",
+        "applicant_id_hash": pii.id_hash(number) if number else "",
+        "phone_masked": pii.mask(phone) if phone else "",
+    }
+
+
+class Preparer:
+    """Callable on ``(where, raw, problem)``; one per process."""
+
+    def __init__(self, normalizer: Normalizer, *, postgres: bool, now: dt.datetime) -> None:
+        self.normalizer = normalizer
+        self.now = now
+        self.adapt_dt: Callable[[Any], Any] = _same if postgres else _utc_text
+        self.pairs = [(str(fld.attname), self._converter(fld)) for fld in DOSSIER_FIELDS]
+
+    def _converter(self, fld: Any) -> Callable[[Any], Any] | None:
+        if isinstance(fld, JSONField):
+            return f.to_json
+        if isinstance(fld, DateTimeField):
+            return None if self.adapt_dt is _same else self.adapt_dt
+        return None
+
+    def __call__(
+        self, where: str, raw: dict[str, Any] | str | None, problem: str | None
+    ) -> Outcome:
+        if raw is None:
+            return Failed(where, "", [("", "", problem or "unreadable")])
+        if isinstance(raw, str):
+            try:
+                raw = json.loads(raw)
+            except json.JSONDecodeError as exc:
+                reason = f"invalid JSON: {exc.msg} (column {exc.colno})"
+                return Failed(where, "", [("", "", reason)])
+            if not isinstance(raw, dict):
+                return Failed(where, "", [("", "", "expected a JSON object")])
+        try:
+            item = self.normalizer.normalize(raw)
+        except Rejected as rejected:
+            problems = [(p.field, p.value, p.reason) for p in rejected.problems]
+            return Failed(where, rejected.code, problems)
+        return self.prepare(where, item)
+
+    def prepare(self, where: str, item: Normalized) -> Prepared:
+        values, personal = columns_of(item, now=self.now)
+        values.update(personal_columns(personal))
+        values.update(
+            id=None,
+            sync_state="",
+            synced_at=None,
+            content_hash=item.hash,
+            version=1,
+            created_at=self.now,
+        )
+        row = [values[name] if conv is None else conv(values[name]) for name, conv in self.pairs]
+        payments = []
+        for payment in item.canonical.get(f.PAYMENTS, ()):
+            fields = f.payment_fields(payment)
+            fields["at"] = self.adapt_dt(fields["at"])
+            payments.append([None, *(fields[c] for c in PAYMENT_COLUMNS[1:])])
+        occurred = self.adapt_dt(values["received_at"] or values["submitted_at"])
+        return Prepared(
+            where,
+            item.code,
+            item.hash,
+            item.text,
+            item.unit_id,
+            item.procedure_id,
+            row,
+            payments,
+            occurred,
+        )
+
+
+def _same(value: Any) -> Any:
+    return value
+
+
+def _utc_text(value: dt.datetime | None) -> str | None:
+    return None if value is None else f.to_utc_text(value)
