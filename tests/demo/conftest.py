@@ -1,0 +1,33 @@
+"""The demo province, built once for the tests of this package.
+
+The build runs inside an outer transaction that is rolled back when the package's tests are
+done, so later packages see an empty database again. Each test's own ``db`` transaction
+nests inside it as a savepoint.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from django.db import connection, transaction
+
+from motcua.demo.build import DEFAULT_SEED, Summary, build_demo
+
+
+class _Rollback(Exception):
+    pass
+
+
+@pytest.fixture(scope="package")
+def demo(django_db_setup: None, django_db_blocker: pytest.FixtureRequest) -> Iterator[Summary]:
+    with django_db_blocker.unblock():  # type: ignore[attr-defined]
+        try:
+            with transaction.atomic():
+                summary = build_demo(DEFAULT_SEED)
+                # Check the deferred foreign keys now, once, rather than at every test's end.
+                connection.check_constraints()
+                yield summary
+                raise _Rollback
+        except _Rollback:
+            pass
