@@ -343,6 +343,13 @@ class DossierFactory(DjangoModelFactory[Dossier]):
     version = 1
 
     @classmethod
+    def _after_postgeneration(cls, instance: Dossier, create: bool, results: Any = None) -> None:
+        """Payments made by traits are part of the DVCQG record: hash again after them."""
+        if create:
+            instance.content_hash = content_hash(instance)
+            Dossier.objects.filter(pk=instance.pk).update(content_hash=instance.content_hash)
+
+    @classmethod
     def _create(cls, model_class: type[Dossier], *args: Any, **kwargs: Any) -> Dossier:
         """Derive the flag columns and the content hash; write the ``created`` event."""
         kwargs.update(

@@ -16,10 +16,9 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
-import hashlib
-import json
 from collections.abc import Mapping
 from decimal import Decimal
+from types import SimpleNamespace
 from typing import Any
 
 from django.contrib.auth.models import AnonymousUser, User
@@ -30,9 +29,9 @@ from motcua.dossiers.models import Dossier, DossierEvent
 
 Actor = User | AnonymousUser | str | None
 
-# Not part of the content hash: the key, the bookkeeping, the sync state, and the encrypted
-# blob (Fernet output differs on every encryption; applicant_id_hash stands for it).
-HASH_EXCLUDED = frozenset(
+# Left out of the content a "created" event records: the key, the bookkeeping, the sync state,
+# and the encrypted blob (personal data is never copied into the history in clear).
+CONTENT_EXCLUDED = frozenset(
     {"id", "pii", "content_hash", "version", "created_at", "updated_at", "sync_state", "synced_at"}
 )
 
@@ -117,7 +116,7 @@ def content_fields(dossier: Dossier) -> dict[str, Any]:
     """The stored content of a dossier as JSON values, procedure and unit by their codes."""
     data: dict[str, Any] = {}
     for field in Dossier._meta.concrete_fields:
-        if field.name in HASH_EXCLUDED:
+        if field.name in CONTENT_EXCLUDED:
             continue
         if field.name == "procedure":
             data["procedure"] = dossier.procedure.code
@@ -129,13 +128,46 @@ def content_fields(dossier: Dossier) -> dict[str, Any]:
 
 
 def content_hash(dossier: Dossier) -> str:
-    """sha256 (hex) of the canonical JSON of :func:`content_fields`.
+    """The hash import compares against: that of the dossier's canonical DVCQG record.
 
-    Canonical: keys sorted, no whitespace (``","`` and ``":"``), UTF-8 without escapes,
-    datetimes as ISO 8601 in UTC as Django holds them. Equal content gives an equal hash on
-    any database, so it can tell an unchanged re-import or a tampered row.
+    The dossier is written out as export does and read back through the importer's
+    normaliser, so a row changed locally (a status change) and the same dossier imported
+    from a file hash alike exactly when their DVCQG content is the same: re-importing an
+    unchanged record is a no-op, and any difference is seen.
     """
-    text = json.dumps(
-        content_fields(dossier), sort_keys=True, separators=(",", ":"), ensure_ascii=False
+    from motcua.dossiers import export, formats
+    from motcua.dossiers.ingest.normalize import Lookups, Normalizer
+    from motcua.dossiers.models import Payment
+
+    procedure = dossier.procedure
+    field = procedure.field
+    catalogue = SimpleNamespace(
+        procedures={
+            procedure.pk: {
+                "MaTTHC": procedure.code,
+                "TenTTHC": procedure.name,
+                "MaLinhVuc": field.code if field else "",
+                "TenLinhVuc": field.name if field else "",
+            }
+        },
+        unit_codes={dossier.unit_id: dossier.unit.code} if dossier.unit.code else {},
     )
-    return hashlib.sha256(text.encode()).hexdigest()
+    payments = (
+        [
+            formats.payment_item(
+                p.reference, p.amount, p.channel, p.gateway, p.platform_flag, p.state, p.at
+            )
+            for p in Payment.objects.filter(dossier_id=dossier.pk).order_by("id")
+        ]
+        if dossier.pk
+        else []
+    )
+    record = export.exported(dossier, catalogue, payments)  # type: ignore[arg-type]
+    lookups = Lookups(
+        unit_by_code=dict(catalogue.unit_codes and {dossier.unit.code: dossier.unit_id}),
+        units_by_name={},
+        unit_code_of=dict(catalogue.unit_codes),
+        procedure_by_code={procedure.code: procedure.pk},
+    )
+    hoso = {"hoSo": record.hoso, "tienTrinhDongBo": record.steps}
+    return Normalizer(lookups, None).normalize(hoso).hash
