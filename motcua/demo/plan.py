@@ -14,7 +14,6 @@ seed always gives the same plan. Two parts:
 
 from __future__ import annotations
 
-import bisect
 import datetime as dt
 import hashlib
 import random
@@ -141,6 +140,8 @@ class Planner:
             calendar.due_at
         )
         self.dossiers: list[DossierPlan] = []
+        self.mix: dict[str, list[ProcSpec]] = {}  # first-half procedures per row, repeated
+        self.used: dict[str, set[str]] = {}
         self.payments = 0
 
     # -- the whole plan ------------------------------------------------------------------
@@ -190,6 +191,8 @@ class Planner:
             proc = next(p for lv in used.values() for p in lv if p.name in PAID)
             reserved, amounts = [(proc, pay.count)], self.split(proc, pay.count, pay.amount)
         drafts = allocate(self.rng, used, row.received, row.received_online, reserved)
+        self.mix[row.code] = [proc for proc, _on in drafts]
+        self.used[row.code] = {proc.code for proc in self.mix[row.code]}
         online = [i for i, (_p, on) in enumerate(drafts) if on]
         resolved = set(self.rng.sample(online, row.resolved_online))
         early = days[:-3]  # payments must fall inside the period
@@ -224,23 +227,28 @@ class Planner:
     # -- 17/07–31/12: the trend and the campaign -----------------------------------------
 
     def later(self, row: Row, seg: Segment, first_half_days: int) -> None:
+        """The same daily volume and procedure mix as in the first half, more of it online.
+
+        Each dossier takes the procedure of a random first-half dossier of the row (or,
+        rarely, one of the row's procedures that had none); it is online with the
+        probability that gives the segment's target share.
+        """
         days = self.working_days(seg.start, seg.end)
         count = round(row.received / first_half_days * len(days) * seg.volume)
-        procs = self.catalogue.applied[row.code]
-        used = {p.code for lv in self.catalogue.used[row.code].values() for p in lv}
-        weights = [p.weight * (1 if p.code in used else 0.3) for p in procs]
+        mix = self.mix[row.code]
+        idle = [p for p in self.catalogue.applied[row.code] if p.code not in self.used[row.code]]
         boost = seg.agency_boost if row.code in _AGENCY_ROWS else seg.district_boost
-        target = min(0.98, row.received_online / row.received + boost)
-        online_weight = sum(
-            w for p, w in zip(procs, weights, strict=True) if p.online_on(seg.start)
-        )
-        share = target * sum(weights) / online_weight if online_weight else 0.0
-        cumulative = _cumulative(weights)
+        target = min(0.995, row.received_online / row.received + boost)
+        online_share = sum(1 for p in mix if p.online_on(seg.start)) / len(mix)
+        chance = min(1.0, target / online_share) if online_share else 0.0
+        rng = self.rng
         for _ in range(count):
-            proc = procs[bisect.bisect_left(cumulative, self.rng.random() * cumulative[-1])]
+            if idle and rng.random() < 0.01:
+                proc = idle[rng.randrange(len(idle))]
+            else:
+                proc = mix[rng.randrange(len(mix))]
             at = self.moment(days)
-            on = proc.online_on(at.date()) and self.rng.random() < share
-            self.add(proc, row, on, seg, at)
+            self.add(proc, row, proc.online_on(at.date()) and rng.random() < chance, seg, at)
 
     # -- outcomes -----------------------------------------------------------------------
 
@@ -365,14 +373,6 @@ class Planner:
 
 
 _AGENCY_ROWS = frozenset(code for code, _name in demo_units.AGENCIES)
-
-
-def _cumulative(weights: Sequence[float]) -> list[float]:
-    out, total = [], 0.0
-    for w in weights:
-        total += w
-        out.append(total)
-    return out
 
 
 def allocate(
