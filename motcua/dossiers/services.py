@@ -22,6 +22,7 @@ from motcua.dossiers import history, pii, workflow
 from motcua.dossiers.flags import derive_flags
 from motcua.dossiers.history import Actor, content_hash
 from motcua.dossiers.models import ApplicantType, Channel, Dossier, DossierEvent, Status
+from motcua.indicators.facts import bucket_of, refresh_buckets
 from motcua.procedures.models import Procedure
 from motcua.units.codes import to_identifier
 from motcua.units.models import Unit
@@ -164,6 +165,7 @@ def create_dossier(
             occurred_at=received_at or submitted_at,
             source="intake",
         )
+        refresh_buckets([bucket_of(dossier.unit_id, dossier.received_at)])
         audit.record(
             "dossier.create",
             actor=actor,

@@ -26,6 +26,7 @@ from motcua.dossiers.flags import derive_flags
 from motcua.dossiers.history import Actor, content_hash
 from motcua.dossiers.models import FINISHED_STATUSES, Dossier, DossierEvent, Status
 from motcua.dossiers.signals import dossier_status_changed
+from motcua.indicators.facts import bucket_of, refresh_buckets
 
 S = Status
 
@@ -304,6 +305,13 @@ def _save(
     dossier.content_hash = content_hash(dossier)
     appended = history.append_event(dossier, kind, actor=actor, changes=changes, **event)
     dossier.save(update_fields=[*changes, "content_hash", "updated_at"])
+    # The indicator aggregates follow in the same transaction (old and new bucket).
+    refresh_buckets(
+        [
+            bucket_of(dossier.unit_id, before.get("received_at")),
+            bucket_of(dossier.unit_id, dossier.received_at),
+        ]
+    )
     return appended
 
 
