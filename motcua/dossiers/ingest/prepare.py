@@ -81,14 +81,16 @@ class Preparer:
     def __init__(self, normalizer: Normalizer, *, postgres: bool, now: dt.datetime) -> None:
         self.normalizer = normalizer
         self.now = now
-        self.adapt_dt: Callable[[Any], Any] = _same if postgres else _utc_text
+        # Dates travel as text (cheap to pickle): ISO 8601 with offset for COPY, naive UTC
+        # for SQLite (how Django stores them there).
+        self.adapt_dt: Callable[[Any], Any] = _iso_text if postgres else _utc_text
         self.pairs = [(str(fld.attname), self._converter(fld)) for fld in DOSSIER_FIELDS]
 
     def _converter(self, fld: Any) -> Callable[[Any], Any] | None:
         if isinstance(fld, JSONField):
             return f.to_json
         if isinstance(fld, DateTimeField):
-            return None if self.adapt_dt is _same else self.adapt_dt
+            return self.adapt_dt
         return None
 
     def __call__(
@@ -142,8 +144,8 @@ class Preparer:
         )
 
 
-def _same(value: Any) -> Any:
-    return value
+def _iso_text(value: dt.datetime | None) -> str | None:
+    return None if value is None else value.astimezone(dt.UTC).isoformat()
 
 
 def _utc_text(value: dt.datetime | None) -> str | None:

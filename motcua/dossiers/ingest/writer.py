@@ -66,7 +66,7 @@ class Writer:
         self.actor = actor
         self.now = now
         self.postgres = connection.vendor == "postgresql"
-        self.recorded = now if self.postgres else f.to_utc_text(now)
+        self.recorded = now.isoformat() if self.postgres else f.to_utc_text(now)
         self.updatable = [
             fl.name for fl in Dossier._meta.concrete_fields if fl.attname not in _FIXED
         ]
