@@ -40,7 +40,7 @@ PAID: dict[str, tuple[int, str]] = {
     "Cung cấp dữ liệu đất đai": (300_000, PARTIAL),
     names.LAND_TAX_PROCEDURE: (0, FULL),
 }
-FEE_CHOICES = (0, 0, 0, 0, 20_000, 50_000, 100_000, 150_000, 500_000, 1_000_000)
+FEE_CHOICES = (0, 0, 0, 0, 0, 0, 0, 20_000, 50_000, 100_000, 150_000, 500_000)
 DAY_LIMITS = (1, 3, 3, 5, 5, 7, 10, 10, 15, 20, 30)
 
 

@@ -4,7 +4,8 @@ Django's ``bulk_create`` prepares every value through the field machinery, which
 more than the whole database work for 200,000 dossiers. The demo instead gives rows as
 tuples of plain Python values for the columns it names; the model's other columns get their
 field default, prepared once. Values must already be what the column stores: JSON as a
-string, aware datetimes (converted here to SQLite's UTC text).
+string, aware datetimes (converted here to SQLite's UTC text; a value repeated on every row
+can be converted once with :meth:`Inserter.prepare`).
 """
 
 from __future__ import annotations
@@ -56,13 +57,22 @@ class Inserter:
         with connection.cursor() as cursor:
             cursor.executemany(sql, converted)
 
+    def prepare(self, value: dt.datetime) -> Any:
+        """A datetime in the column's stored form (for a value repeated on many rows)."""
+        return _sqlite_datetime(value) if self.sqlite else value
+
     def _sqlite_row(self, row: Row) -> Row:
         values = list(row)
         for i in self.datetimes:
             value = values[i]
-            if value is not None:
-                values[i] = str(value.astimezone(dt.UTC).replace(tzinfo=None))
+            if value is not None and not isinstance(value, str):
+                values[i] = _sqlite_datetime(value)
         return tuple(values)
+
+
+def _sqlite_datetime(value: dt.datetime) -> str:
+    """Django's SQLite form: naive UTC, ``YYYY-MM-DD HH:MM:SS[.ffffff]``."""
+    return str(value.astimezone(dt.UTC).replace(tzinfo=None))
 
 
 def _default(field: models.Field[Any, Any]) -> Any:

@@ -33,6 +33,7 @@ class Command(BaseCommand):
             self.style.SUCCESS(
                 f"motcua demo: {summary.units} units, {summary.procedures} procedures, "
                 f"{summary.dossiers:,} dossiers, {summary.payments:,} payments "
-                f"in {summary.seconds:.1f} s (seed {options['seed']})."
+                f"in {summary.seconds:.1f} s, of which indicator aggregates "
+                f"{summary.aggregate_seconds:.1f} s (seed {options['seed']})."
             )
         )
