@@ -23,7 +23,7 @@ from motcua.calendar.services import current_calendar
 from motcua.core.text import fold
 from motcua.demo import names
 from motcua.demo.catalogue import CAMPAIGN_START, LEVELS_SINCE, Catalogue
-from motcua.demo.fastinsert import Inserter, next_id, reset_sequences
+from motcua.demo.fastinsert import Inserter, large_sqlite_cache, next_id, reset_sequences
 from motcua.demo.plan import NOW, DossierPlan, PaymentPlan, Plan, make_plan
 from motcua.demo.units import CENTRE_NAME, create_units
 from motcua.dossiers import pii
@@ -63,7 +63,7 @@ def is_empty() -> bool:
 def build_demo(seed: int = DEFAULT_SEED) -> Summary:
     """Build the demo province; the database must be empty (see :func:`is_empty`)."""
     started = time.monotonic()
-    with transaction.atomic():
+    with large_sqlite_cache(), transaction.atomic():
         if not is_empty():
             raise RuntimeError("the database already has units or dossiers")
         plan = make_plan(seed, current_calendar())
@@ -190,24 +190,23 @@ EVENT_COLUMNS = (
 PAYMENT_COLUMNS = (
     "dossier_id", "reference", "amount", "channel", "gateway", "platform_flag", "state", "at"
 )  # fmt: skip
+CODE = "{MaHoSo}"  # placeholder for the dossier code in shared JSON
 PEOPLE = 30_000  # applicants recur: dossiers draw from a pool of this many people
 
 
 def create_dossiers(plan: Plan, units: dict[str, Unit], procedures: dict[str, Procedure]) -> int:
     """Write dossiers, one "created" event each, and payments; returns the payment count."""
-    writer = _DossierWriter(units, procedures, next_id(Dossier))
-    dossiers = Inserter(Dossier, DOSSIER_COLUMNS + FLAG_COLUMNS)
-    writer.stamp = dossiers.prepare(writer.stamp)
-    events = Inserter(DossierEvent, EVENT_COLUMNS)
-    payments = Inserter(Payment, PAYMENT_COLUMNS)
+    dossiers = Inserter(Dossier, DOSSIER_COLUMNS + FLAG_COLUMNS, prepared=True)
+    events = Inserter(DossierEvent, EVENT_COLUMNS, prepared=True)
+    payments = Inserter(Payment, PAYMENT_COLUMNS, prepared=True)
+    writer = _DossierWriter(units, procedures, dossiers)
     paid = 0
     for chunk in _chunks(plan.dossiers, BATCH):
         rows = [writer.dossier(d) for d in chunk]
         dossiers.insert(rows)
         events.insert([writer.event(row) for row in rows])
-        payment_rows = [
-            _payment(row[0], p) for d, row in zip(chunk, rows, strict=True) for p in d.payments
-        ]
+        pairs = zip(chunk, rows, strict=True)
+        payment_rows = [writer.payment(row[0], p) for d, row in pairs for p in d.payments]
         payments.insert(payment_rows)
         paid += len(payment_rows)
     reset_sequences(Dossier)
@@ -219,23 +218,24 @@ def _chunks(items: Sequence[DossierPlan], size: int) -> Iterator[Sequence[Dossie
         yield items[start : start + size]
 
 
-def _payment(dossier_id: int, p: PaymentPlan) -> tuple[Any, ...]:
-    channel = Payment.Channel.ONLINE if p.online else Payment.Channel.COUNTER
-    gateway = "DVCQG" if p.flag == 1 else "VNPT Pay" if p.flag == 2 else ""
-    return (dossier_id, p.reference, p.amount, channel.value, gateway, p.flag, "success", p.at)
-
-
 class _DossierWriter:
-    """Turns planned dossiers into rows for DOSSIER_COLUMNS + FLAG_COLUMNS."""
+    """Turns planned dossiers into rows for DOSSIER_COLUMNS + FLAG_COLUMNS.
+
+    Dossiers share a few shapes of JSON collections (same procedure, same number of
+    components filed, same result state…); each shape is serialized and its flags derived
+    once, with a placeholder for the dossier code in the file links.
+    """
 
     def __init__(
-        self, units: dict[str, Unit], procedures: dict[str, Procedure], first_id: int
+        self, units: dict[str, Unit], procedures: dict[str, Procedure], dossiers: Inserter
     ) -> None:
         self.units = units
         self.procedures = procedures
-        self.next_id = first_id
+        self.next_id = next_id(Dossier)
         self.people: dict[tuple[int, bool], _Person] = {}
-        self.stamp: Any = timezone.now()
+        self.time = dossiers.prepare
+        self.stamp = dossiers.prepare(timezone.now())
+        self.shapes: dict[tuple[Any, ...], tuple[str, str, str, str, tuple[Any, ...]]] = {}
 
     def person(self, bits: int, business: bool) -> _Person:
         key = (bits % PEOPLE, business)
@@ -244,14 +244,29 @@ class _DossierWriter:
             found = self.people[key] = _Person(key[0] * 7919 + 13, business)
         return found
 
+    def shape(self, d: DossierPlan) -> tuple[str, str, str, str, tuple[Any, ...]]:
+        """JSON of components, fees, results, supplements (code left as CODE) and flags."""
+        online_paid = any(p.online for p in d.payments)
+        key = (d.proc.code, d.person % 2, d.digitized, d.reused, d.from_store, d.fee,
+               online_paid, d.status in (9, 10), d.result_file, d.supplement)  # fmt: skip
+        found = self.shapes.get(key)
+        if found is None:
+            components, fees = _components(d), _fees(d, online_paid)
+            results, supplements = _results(d), _supplements(d)
+            flags = derive_flags(components, fees, results, supplements)
+            found = (_json(components), _json(fees), _json(results), _json(supplements),
+                     tuple(flags[c] for c in FLAG_COLUMNS))  # fmt: skip
+            self.shapes[key] = found
+        return found
+
     def dossier(self, d: DossierPlan) -> tuple[Any, ...]:
         unit, proc = self.units[d.unit], self.procedures[d.proc.code]
         person = self.person(d.person, d.proc.field in BUSINESS_FIELDS)
-        components, fees = _components(d), _fees(d)
-        results, supplements = _results(d), _supplements(d)
-        flags = derive_flags(components, fees, results, supplements)
+        components, fees, results, supplements, flags = self.shape(d)
         synced = d.person % 50 != 0
         row_id, self.next_id = self.next_id, self.next_id + 1
+        time = self.time
+        received = time(d.received_at)
         return (
             row_id,
             d.code,
@@ -267,35 +282,41 @@ class _DossierWriter:
             person.token,
             f"vneid-{d.person % 10**9:09d}" if d.online else "",
             d.proc.name[:200],
-            d.received_at - dt.timedelta(minutes=d.person % 2880) if d.online else d.received_at,
-            d.received_at,
-            d.due_at,
-            d.finished_at,
-            d.refused_at,
-            d.returned_at,
+            time(d.received_at - dt.timedelta(minutes=d.person % 2880)) if d.online else received,
+            received,
+            time(d.due_at) if d.due_at else None,
+            time(d.finished_at) if d.finished_at else None,
+            time(d.refused_at) if d.refused_at else None,
+            time(d.returned_at) if d.returned_at else None,
             "Trả kết quả trực tuyến" if d.online else "Trả trực tiếp",
             "Cổng Dịch vụ công quốc gia" if d.online else _counter(unit),
             unit.name,
             d.vneid,
             max((p.flag for p in d.payments if p.online), default=0),
             '["CSDLQGDC"]' if d.vneid else "[]",
-            _json(components),
-            _json(fees),
-            _json(results),
-            _json(supplements),
+            components.replace(CODE, d.code),
+            fees,
+            results.replace(CODE, d.code),
+            supplements,
             SyncState.ACKNOWLEDGED.value if synced else SyncState.PENDING.value,
-            d.received_at + dt.timedelta(minutes=5) if synced else None,
+            time(d.received_at + dt.timedelta(minutes=5)) if synced else None,
             _content_hash(d),
             1,
             self.stamp,
             self.stamp,
-            *(flags[c] for c in FLAG_COLUMNS),
+            *flags,
         )
 
     def event(self, row: tuple[Any, ...]) -> tuple[Any, ...]:
-        changes = json.dumps({"status": [None, row[5]]})
+        changes = f'{{"status": [null, {row[5]}]}}'
         created = DossierEvent.Kind.CREATED.value
         return (row[0], 1, created, self.stamp, row[15], "motcua demo", "demo", changes)
+
+    def payment(self, dossier_id: int, p: PaymentPlan) -> tuple[Any, ...]:
+        channel = Payment.Channel.ONLINE if p.online else Payment.Channel.COUNTER
+        gateway = "DVCQG" if p.flag == 1 else "VNPT Pay" if p.flag == 2 else ""
+        at = self.time(p.at)
+        return (dossier_id, p.reference, p.amount, channel.value, gateway, p.flag, "success", at)
 
 
 def _json(value: list[dict[str, Any]]) -> str:
@@ -340,7 +361,7 @@ def _components(d: DossierPlan) -> list[dict[str, Any]]:
             {
                 "TenTepDinhKem": name,
                 "MaThanhPhanHoSo": f"TP{i + 1}",
-                "DuongDanTaiTepTin": f"{FILES}/{d.code}/tp{i + 1}.pdf" if filed else "",
+                "DuongDanTaiTepTin": f"{FILES}/{CODE}/tp{i + 1}.pdf" if filed else "",
                 "DuocSoHoa": "1" if filed else "0",
                 "DuocTaiSuDung": "1" if reused else "0",
                 "DuocLayTuKhoDMQG": "1" if reused and d.from_store else "0",
@@ -349,7 +370,7 @@ def _components(d: DossierPlan) -> list[dict[str, Any]]:
     return out
 
 
-def _fees(d: DossierPlan) -> list[dict[str, Any]]:
+def _fees(d: DossierPlan, online_paid: bool) -> list[dict[str, Any]]:
     if not d.fee:
         return []
     tax = d.proc.fee == 0
@@ -357,7 +378,7 @@ def _fees(d: DossierPlan) -> list[dict[str, Any]]:
         {
             "TenPhiLePhi": "Thuế sử dụng đất, lệ phí trước bạ" if tax else "Lệ phí",
             "MaPhiLePhi": "LP01",
-            "HinhThucThu": "2" if any(p.online for p in d.payments) else "1",
+            "HinhThucThu": "2" if online_paid else "1",
             "Gia": d.fee,
             "LoaiPhiLePhi": "2" if tax else "1",
         }
@@ -367,7 +388,7 @@ def _fees(d: DossierPlan) -> list[dict[str, Any]]:
 def _results(d: DossierPlan) -> list[dict[str, Any]]:
     if d.status not in (9, 10):
         return []
-    link = f"{FILES}/{d.code}/ketqua.pdf" if d.result_file else ""
+    link = f"{FILES}/{CODE}/ketqua.pdf" if d.result_file else ""
     return [
         {"TenGiayTo": "Kết quả giải quyết", "MaGiayToKetQua": "KQ01", "DuongDanTepTinKetQua": link}
     ]
@@ -388,7 +409,5 @@ def _supplements(d: DossierPlan) -> list[dict[str, Any]]:
 
 
 def _content_hash(d: DossierPlan) -> str:
-    line = "|".join(
-        str(v) for v in (d.code, d.proc.code, d.unit, d.online, d.status, d.received_at, d.due_at)
-    )
+    line = f"{d.code}|{d.proc.code}|{d.unit}|{d.online}|{d.status}|{d.received_at}|{d.due_at}"
     return hashlib.sha256(line.encode()).hexdigest()

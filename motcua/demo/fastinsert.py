@@ -10,8 +10,9 @@ can be converted once with :meth:`Inserter.prepare`).
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 from django.core.management.color import no_style
@@ -23,7 +24,9 @@ Row = tuple[Any, ...]
 class Inserter:
     """Writes rows of ``model`` given as tuples for ``columns`` (attribute names)."""
 
-    def __init__(self, model: type[models.Model], columns: Sequence[str]) -> None:
+    def __init__(
+        self, model: type[models.Model], columns: Sequence[str], *, prepared: bool = False
+    ) -> None:
         fields = {f.attname: f for f in model._meta.concrete_fields}
         unknown = set(columns) - set(fields)
         if unknown:
@@ -33,8 +36,11 @@ class Inserter:
         self.columns = [str(fields[c].column) for c in columns] + [str(f.column) for f in rest]
         self.defaults: Row = tuple(_default(f) for f in rest)
         self.sqlite = connection.vendor == "sqlite"
+        # With ``prepared``, the caller gives datetimes already through :meth:`prepare`.
         self.datetimes = [
-            i for i, c in enumerate(columns) if isinstance(fields[c], models.DateTimeField)
+            i
+            for i, c in enumerate(columns)
+            if isinstance(fields[c], models.DateTimeField) and not prepared
         ]
 
     def insert(self, rows: Iterable[Row]) -> None:
@@ -78,6 +84,27 @@ def _sqlite_datetime(value: dt.datetime) -> str:
 def _default(field: models.Field[Any, Any]) -> Any:
     value = field.get_db_prep_save(field.get_default(), connection)
     return value
+
+
+# Page cache (KiB) while the demo writes: the big tables' indexes stay in memory.
+SQLITE_CACHE_KIB = 262_144
+
+
+@contextlib.contextmanager
+def large_sqlite_cache() -> Iterator[None]:
+    """A larger SQLite page cache for this connection, restored afterwards."""
+    if connection.vendor != "sqlite":
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA cache_size")
+        previous = int(cursor.fetchone()[0])
+        cursor.execute(f"PRAGMA cache_size = -{SQLITE_CACHE_KIB}")
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute(f"PRAGMA cache_size = {previous}")
 
 
 def reset_sequences(*models_: type[models.Model]) -> None:
