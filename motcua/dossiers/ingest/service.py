@@ -139,7 +139,7 @@ def _fewer_collections() -> Iterator[None]:
     containers, and the default thresholds spend a large share of the time scanning them."""
     before = gc.get_threshold()
     gc.freeze()
-    gc.set_threshold(100_000, 50, 100)
+    gc.set_threshold(50_000, 10, 10)
     try:
         yield
     finally:
