@@ -5,7 +5,6 @@ from __future__ import annotations
 import pytest
 
 from motcua.demo import appendix
-from motcua.indicators.facts import rebuild
 from motcua.indicators.period import Period
 from motcua.indicators.registry import FORMULA_SETS
 from motcua.indicators.report import figure_rows, units_in_scope
@@ -18,9 +17,9 @@ _computed: dict[int, dict[tuple[str, str], dict]] = {}
 
 @pytest.fixture
 def figures(demo, db) -> dict[tuple[str, str], dict]:
-    """Computed once per demo build: the rows are plain data, valid after the rollback."""
+    """Computed once per demo build (which maintains the aggregates itself): the rows are
+    plain data, valid after the rollback."""
     if id(demo) not in _computed:
-        rebuild()
         rows = figure_rows(FORMULA_SETS["plan"], PERIOD, units_in_scope(PERIOD, None, None))
         _computed[id(demo)] = {(r["unit_code"], r["indicator"]): r for r in rows}
     return _computed[id(demo)]
