@@ -11,6 +11,7 @@ from collections.abc import Iterator
 
 import pytest
 from django.db import connection, transaction
+from pytest_django import DjangoDbBlocker
 
 from motcua.demo.build import DEFAULT_SEED, Summary, build_demo
 
@@ -20,8 +21,8 @@ class _Rollback(Exception):
 
 
 @pytest.fixture(scope="package")
-def demo(django_db_setup: None, django_db_blocker: pytest.FixtureRequest) -> Iterator[Summary]:
-    with django_db_blocker.unblock():  # type: ignore[attr-defined]
+def demo(django_db_setup: None, django_db_blocker: DjangoDbBlocker) -> Iterator[Summary]:
+    with django_db_blocker.unblock():
         try:
             with transaction.atomic():
                 summary = build_demo(DEFAULT_SEED)
