@@ -102,6 +102,7 @@ TIME_ZONE = env.get("TIME_ZONE")
 USE_I18N = True
 USE_TZ = True
 USE_THOUSAND_SEPARATOR = True
+FORMAT_MODULE_PATH = ["motcua.formats"]
 
 OFFICE_HOURS = env.get("OFFICE_HOURS")
 

@@ -29,3 +29,16 @@ def test_home_renders_in_a_real_browser(live_server, page) -> None:
     assert page.locator("#dossier-count").inner_text() == "0"
     # The language switch is a labelled control reachable by keyboard.
     assert page.get_by_label("Ngôn ngữ").is_visible()
+
+
+def test_numbers_and_dates_use_vietnamese_conventions() -> None:
+    import datetime as dt
+
+    from django.utils import formats, translation
+
+    with translation.override("vi"):
+        assert formats.number_format(114251, force_grouping=True) == "114.251"
+        assert formats.number_format(32.4, decimal_pos=1) == "32,4"
+        assert formats.date_format(dt.date(2024, 7, 16), "SHORT_DATE_FORMAT") == "16/07/2024"
+    with translation.override("en"):
+        assert formats.number_format(114251, force_grouping=True) == "114,251"
