@@ -58,13 +58,31 @@ class Segment:
     online_payment: float  # share of payable online dossiers paid online
 
 
-_SEP1, _OCT31, _NOV1 = dt.date(2024, 9, 1), dt.date(2024, 10, 31), dt.date(2024, 11, 1)
-FIRST_HALF = Segment("first_half", PERIOD_START, PERIOD_END, 1.0, 0, 0, 0.35, 0.08, 0.6, 0)
+FIRST_HALF = Segment(
+    "first_half",
+    PERIOD_START,
+    PERIOD_END,
+    volume=1.0,
+    agency_boost=0,
+    district_boost=0,
+    digitized=0.35,
+    reused=0.08,
+    result_file=0.6,
+    online_payment=0,
+)
 SEGMENTS = (
-    Segment("before", dt.date(2024, 7, 17), dt.date(2024, 8, 31), 0.85, 0.02, 0.02, 0.4, 0.1,
-            0.65, 0.3),
-    Segment("campaign", _SEP1, _OCT31, 0.95, 0.25, 0.16, 0.75, 0.25, 0.9, 0.65),
-    Segment("after", _NOV1, YEAR_END, 0.85, 0.2, 0.12, 0.7, 0.22, 0.85, 0.55),
+    Segment(
+        "before", dt.date(2024, 7, 17), dt.date(2024, 8, 31), volume=0.85, agency_boost=0.02,
+        district_boost=0.02, digitized=0.4, reused=0.1, result_file=0.65, online_payment=0.3,
+    ),
+    Segment(
+        "campaign", dt.date(2024, 9, 1), dt.date(2024, 10, 31), volume=0.95, agency_boost=0.25,
+        district_boost=0.16, digitized=0.75, reused=0.25, result_file=0.9, online_payment=0.65,
+    ),
+    Segment(
+        "after", dt.date(2024, 11, 1), YEAR_END, volume=0.85, agency_boost=0.2,
+        district_boost=0.12, digitized=0.7, reused=0.22, result_file=0.85, online_payment=0.55,
+    ),
 )  # fmt: skip
 
 
