@@ -51,3 +51,22 @@ def test_the_same_seed_gives_the_same_allocation():
     first = allocate(random.Random(6), USED, total=300, online=100)
     again = allocate(random.Random(6), USED, total=300, online=100)
     assert [(p.code, on) for p, on in first] == [(p.code, on) for p, on in again]
+
+
+def test_the_command_builds_into_an_empty_database_and_reports(monkeypatch, capsys):
+    from motcua.core.management.commands import demo as command
+    from motcua.demo.build import Summary
+
+    seeds = []
+
+    def fake_build(seed):
+        seeds.append(seed)
+        return Summary(93, 449, 221_959, 80_873, 30.0, 7.0, "f")
+
+    monkeypatch.setattr(command, "is_empty", lambda: True)
+    monkeypatch.setattr(command, "build_demo", fake_build)
+    from django.core.management import call_command
+
+    call_command("demo", "--seed", "7")
+    assert seeds == [7]
+    assert "221,959 dossiers" in capsys.readouterr().out
