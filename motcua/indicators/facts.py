@@ -19,6 +19,7 @@ from typing import Any, NamedTuple
 
 from django.db import connection, transaction
 from django.db.models import Q
+from django.db.models.functions import TruncDate
 
 from motcua.calendar.services import WorkCalendar, current_calendar
 from motcua.dossiers.models import FINISHED_STATUSES, Dossier, SyncState
@@ -242,14 +243,6 @@ def _rows(queryset: Any) -> Iterator[dict[str, Any]]:
     yield from queryset.values(*DOSSIER_COLUMNS).iterator(chunk_size=5000)
 
 
-def count_facts(
-    rows: Iterable[Mapping[str, Any]],
-    procedures: Mapping[int, ProcedureInfo],
-    calendar: WorkCalendar,
-) -> Counter[Facts]:
-    return Counter(facts_of(row, procedures[row["procedure_id"]], calendar) for row in rows)
-
-
 def _write(counts: Counter[Facts]) -> int:
     """Insert one aggregate row per distinct facts (raw executemany: the ORM's per-object
     work dominated rebuild time)."""
@@ -278,21 +271,33 @@ def refresh_buckets(buckets: Iterable[Bucket]) -> int:
     if not bucket_list:
         return 0
     with transaction.atomic():
-        dossiers = Dossier.objects.filter(_bucket_filter(bucket_list))
-        rows = list(_rows(dossiers))
         days_by_unit: dict[int, list[dt.date]] = {}
-        for unit_id, day in bucket_list:
-            if day is not None:
-                days_by_unit.setdefault(unit_id, []).append(day)
         stale = Q(pk__in=[])
         for unit_id, day in bucket_list:
             if day is None:
                 stale |= Q(unit_id=unit_id, received_day__isnull=True)
+            else:
+                days_by_unit.setdefault(unit_id, []).append(day)
         for unit_id, days in days_by_unit.items():
             stale |= Q(unit_id=unit_id, received_day__gte=min(days), received_day__lte=max(days))
         DailyFact.objects.filter(stale).delete()
-        procedures = load_procedures({row["procedure_id"] for row in rows})
-        return _write(count_facts(rows, procedures, current_calendar()))
+        return _recount(Dossier.objects.filter(_bucket_filter(bucket_list)))
+
+
+def buckets_of(dossier_ids: Sequence[int]) -> set[Bucket]:
+    """The buckets the given dossiers are in now (a few queries, however many ids)."""
+    found: set[Bucket] = set()
+    zone = local_zone()
+    for start in range(0, len(dossier_ids), 5000):
+        chunk = dossier_ids[start : start + 5000]
+        pairs = (
+            Dossier.objects.filter(pk__in=chunk)
+            .annotate(day=TruncDate("received_at", tzinfo=zone))
+            .values_list("unit_id", "day")
+            .distinct()
+        )
+        found.update(pairs)
+    return found
 
 
 def bucket_of(unit_id: int, received_at: dt.datetime | None) -> Bucket:
@@ -309,16 +314,21 @@ def rebuild(*, unit_ids: Iterable[int] | None = None) -> int:
             dossiers = dossiers.filter(unit_id__in=ids)
             stale = stale.filter(unit_id__in=ids)
         stale.delete()
-        procedures = load_procedures()
-        calendar = current_calendar()
-        written = 0
-        counts: Counter[Facts] = Counter()
-        for row in _rows(dossiers.order_by("unit_id", "received_at")):
-            counts[facts_of(row, procedures[row["procedure_id"]], calendar)] += 1
-            if len(counts) >= 50_000:
-                written += _flush(counts)
-        written += _flush(counts)
-        return written
+        return _recount(dossiers)
+
+
+def _recount(dossiers: Any) -> int:
+    """Count the facts of ``dossiers`` into new aggregate rows, streaming: the counter is
+    written out every 50,000 distinct keys, so memory stays bounded."""
+    procedures = load_procedures()
+    calendar = current_calendar()
+    written = 0
+    counts: Counter[Facts] = Counter()
+    for row in _rows(dossiers.order_by("unit_id", "received_at")):
+        counts[facts_of(row, procedures[row["procedure_id"]], calendar)] += 1
+        if len(counts) >= 50_000:
+            written += _flush(counts)
+    return written + _flush(counts)
 
 
 def _flush(counts: Counter[Facts]) -> int:

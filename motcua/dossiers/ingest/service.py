@@ -31,12 +31,16 @@ from motcua.dossiers.ingest.prepare import Failed, Outcome, Prepared, Preparer
 from motcua.dossiers.ingest.readers import Item, read_file
 from motcua.dossiers.ingest.report import ImportReport, RecordError
 from motcua.dossiers.ingest.writer import Writer
+from motcua.indicators.facts import buckets_of, refresh_buckets
 from motcua.procedures.models import Field, Procedure
 
 BATCH_SIZE = 2000
 # Files larger than this are prepared in worker processes (when fork is available).
 PARALLEL_FROM_BYTES = 4 << 20
 CHUNK = 250  # records per worker task
+# Records handed to workers ahead of the writer: enough for them to keep busy while a whole
+# batch is written, few enough to keep memory bounded (~4 KB each in flight).
+IN_FLIGHT = 3 * BATCH_SIZE
 
 
 class _Rollback(Exception):
@@ -123,6 +127,7 @@ def _run(
                 run.consume(source)
             if not report.ok:
                 raise _Rollback
+            run.refresh_aggregates()
     except _Rollback:
         pass
     except DatabaseError as exc:
@@ -208,6 +213,11 @@ class _ImportRun:
             self.report.rejected += len(rejected)
         batch.clear()
 
+    def refresh_aggregates(self) -> None:
+        """The indicator aggregates follow the import, in its transaction."""
+        touched = self.writer.touched
+        refresh_buckets(self.writer.old_buckets | buckets_of(touched))
+
     def _reject(self, source: str, failed: Failed) -> None:
         self.report.rejected += 1
         for field_name, value, reason in failed.problems:
@@ -239,7 +249,7 @@ def _work(chunk: list[Item]) -> list[Outcome]:
 def _outcomes(items: Iterable[Item], preparer: Preparer, workers: int) -> Iterator[Outcome]:
     """Prepared records in input order, from this process or from forked workers.
 
-    At most ``2 * workers + 1`` chunks are in flight, so memory stays bounded.
+    At most ``IN_FLIGHT`` records are in flight, so memory stays bounded.
     """
     if workers <= 1:
         for item in items:
@@ -251,7 +261,7 @@ def _outcomes(items: Iterable[Item], preparer: Preparer, workers: int) -> Iterat
         pending: deque[AsyncResult[list[Outcome]]] = deque()
         for chunk in _chunks(items, CHUNK):
             pending.append(pool.apply_async(_work, (chunk,)))
-            if len(pending) > 2 * workers:
+            if len(pending) * CHUNK >= max(IN_FLIGHT, 2 * workers * CHUNK):
                 yield from pending.popleft().get()
         while pending:
             yield from pending.popleft().get()

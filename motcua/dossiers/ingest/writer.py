@@ -26,6 +26,7 @@ from motcua.dossiers.ingest.prepare import (
     personal_columns,
 )
 from motcua.dossiers.models import Dossier, DossierEvent, Payment
+from motcua.indicators.facts import Bucket, bucket_of
 
 Row = dict[str, Any]
 # Columns an import may change on an existing dossier (everything but identity/bookkeeping).
@@ -70,6 +71,10 @@ class Writer:
         self.updatable = [
             fl.name for fl in Dossier._meta.concrete_fields if fl.attname not in _FIXED
         ]
+        # What the indicator aggregates must recount: dossiers created or changed, and the
+        # buckets changed dossiers were in before.
+        self.touched: list[int] = []
+        self.old_buckets: set[Bucket] = set()
 
     # -- the batch ---------------------------------------------------------------------
 
@@ -158,6 +163,7 @@ class Writer:
         if not new:
             return
         ids = self._reserve_ids(len(new))
+        self.touched.extend(ids)
         rows, events, payments = [], [], []
         created = DossierEvent.Kind.CREATED.value
         for pk, item in zip(ids, new, strict=True):
@@ -215,7 +221,9 @@ class Writer:
         for prepared, found in changed:
             item = prepared.normalized()
             dossier = objects[found.id]
+            self.old_buckets.add(bucket_of(dossier.unit_id, dossier.received_at))
             changes = self._apply(dossier, item)
+            self.touched.append(dossier.pk)
             changes.update(self._apply_payments(dossier, item, payments))
             dossier.content_hash = item.hash
             if changes:
