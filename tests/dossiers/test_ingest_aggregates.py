@@ -4,23 +4,14 @@ import pytest
 
 from motcua.dossiers.ingest import import_records
 from motcua.indicators.facts import rebuild
-from motcua.indicators.models import DailyFact
 from tests.dossiers.conftest import hoso
-
-
-def snapshot() -> list[tuple]:
-    totals: dict[tuple, int] = {}
-    for *key, n in DailyFact.objects.values_list(
-        "unit_id", "received_day", "finished_day", "status", "channel", "n"
-    ):
-        totals[tuple(key)] = totals.get(tuple(key), 0) + n
-    return sorted(totals.items(), key=repr)
+from tests.indicators.conftest import aggregate_totals
 
 
 @pytest.mark.django_db
 def test_imports_and_newer_versions_keep_aggregates_equal_to_a_rebuild(catalogue) -> None:
     import_records([hoso(), hoso("H44.40-240802-0002")], source="a.json")
-    assert sum(n for _, n in snapshot()) == 2
+    assert sum(n for _, n in aggregate_totals()) == 2
     moved = hoso(
         NgayTiepNhan="20240910083000",
         KenhThucHien="1",
@@ -28,16 +19,16 @@ def test_imports_and_newer_versions_keep_aggregates_equal_to_a_rebuild(catalogue
         NgayKetThucXuLy="20240911090000",
     )
     import_records([moved], source="b.json")
-    live = snapshot()
+    live = aggregate_totals()
     rebuild()
-    assert live == snapshot()
+    assert live == aggregate_totals()
     assert sum(n for _, n in live) == 2
 
 
 @pytest.mark.django_db
 def test_a_rejected_file_leaves_the_aggregates_untouched(catalogue) -> None:
     import_records([hoso()], source="a.json")
-    before = snapshot()
+    before = aggregate_totals()
     report = import_records([hoso("H44.40-240802-0002", KenhThucHien="9")], source="bad.json")
     assert not report.ok
-    assert snapshot() == before
+    assert aggregate_totals() == before

@@ -41,3 +41,16 @@ def make_dossier(unit: Unit, procedure: Procedure, **fields: Any) -> Dossier:
 @pytest.fixture
 def procedure() -> Procedure:
     return Procedure.objects.create(code="1.000001", name="Chứng thực bản sao", time_limit=1)
+
+
+def aggregate_totals() -> list[tuple]:
+    """The aggregate table summed by its main key: comparable across a rebuild, which may
+    split or merge rows with the same key."""
+    from motcua.indicators.models import DailyFact
+
+    totals: dict[tuple, int] = {}
+    for *key, n in DailyFact.objects.values_list(
+        "unit_id", "procedure_id", "received_day", "finished_day", "status", "channel", "n"
+    ):
+        totals[tuple(key)] = totals.get(tuple(key), 0) + n
+    return sorted(totals.items(), key=repr)

@@ -7,10 +7,9 @@ from hypothesis import strategies as st
 from motcua.dossiers.models import Dossier, Payment
 from motcua.indicators.engine import compute, explain, group_scores
 from motcua.indicators.facts import bucket_of, rebuild, refresh_buckets
-from motcua.indicators.models import DailyFact
 from motcua.indicators.period import Period
 from motcua.indicators.registry import FORMULA_SETS, Scoring, formula_set
-from tests.indicators.conftest import at, make_dossier, make_unit
+from tests.indicators.conftest import aggregate_totals, at, make_dossier, make_unit
 
 PLAN = FORMULA_SETS["plan"]
 QD766 = FORMULA_SETS["qd766-2025"]
@@ -341,16 +340,6 @@ edits = st.lists(
 )
 
 
-def _snapshot() -> list[tuple]:
-    rows = DailyFact.objects.values_list(
-        "unit_id", "procedure_id", "received_day", "finished_day", "channel", "status", "n"
-    )
-    totals: dict[tuple, int] = {}
-    for *key, n in rows:
-        totals[tuple(key)] = totals.get(tuple(key), 0) + n
-    return sorted(totals.items(), key=repr)
-
-
 @pytest.mark.django_db
 @settings(
     max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
@@ -384,7 +373,7 @@ def test_refreshing_changed_buckets_equals_a_full_rebuild(procedure, changes) ->
             dossier.unit = units[value % 2]
         dossier.save()
         refresh_buckets([before, bucket_of(dossier.unit_id, dossier.received_at)])
-    incremental = _snapshot()
+    incremental = aggregate_totals()
     rebuild()
-    assert incremental == _snapshot()
+    assert incremental == aggregate_totals()
     Dossier.objects.filter(unit__in=units).delete()

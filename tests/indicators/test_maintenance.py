@@ -9,21 +9,12 @@ from motcua.dossiers.services import create_dossier
 from motcua.dossiers.workflow import change_status
 from motcua.indicators.engine import compute
 from motcua.indicators.facts import rebuild
-from motcua.indicators.models import DailyFact
 from motcua.indicators.period import Period
 from motcua.indicators.registry import FORMULA_SETS
 from tests.factories import AgencyFactory, ProcedureFactory
+from tests.indicators.conftest import aggregate_totals
 
 DAY = dt.date(2024, 8, 1)
-
-
-def snapshot() -> list[tuple]:
-    totals: dict[tuple, int] = {}
-    for *key, n in DailyFact.objects.values_list(
-        "unit_id", "received_day", "finished_day", "status", "channel", "n"
-    ):
-        totals[tuple(key)] = totals.get(tuple(key), 0) + n
-    return sorted(totals.items(), key=repr)
 
 
 @pytest.mark.django_db
@@ -45,6 +36,6 @@ def test_intake_and_status_changes_keep_the_aggregates_current() -> None:
     figures = compute(FORMULA_SETS["plan"], {unit.pk: {unit.pk}}, Period(DAY, DAY))
     resolved = next(f for f in figures if f.indicator.code == "online_resolved")
     assert (resolved.numerator, resolved.denominator) == (1, 1)
-    live = snapshot()
+    live = aggregate_totals()
     rebuild()
-    assert live == snapshot()
+    assert live == aggregate_totals()
