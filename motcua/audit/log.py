@@ -12,25 +12,29 @@ from django.contrib.auth.models import AnonymousUser, User
 
 from motcua.audit.models import AuditEvent
 
+Actor = User | AnonymousUser | str | None
+
+
+def actor_label(actor: Actor) -> str:
+    """The name kept with a record: the username, a system label ("import") or "system"."""
+    if isinstance(actor, User):
+        return actor.get_username()
+    if isinstance(actor, str) and actor:
+        return actor
+    return "system"
+
 
 def record(
     action: str,
     *,
-    actor: User | AnonymousUser | str | None,
+    actor: Actor,
     object_type: str,
     object_id: object = "",
     **data: Any,
 ) -> AuditEvent:
-    user = actor if isinstance(actor, User) else None
-    if user is not None:
-        label = user.get_username()
-    elif isinstance(actor, str):
-        label = actor
-    else:
-        label = "system"
     return AuditEvent.objects.create(
-        actor=user,
-        actor_label=label,
+        actor=actor if isinstance(actor, User) else None,
+        actor_label=actor_label(actor),
         action=action,
         object_type=object_type,
         object_id=str(object_id),

@@ -21,13 +21,11 @@ from decimal import Decimal
 from types import SimpleNamespace
 from typing import Any
 
-from django.contrib.auth.models import AnonymousUser, User
 from django.db import transaction
 from django.utils.functional import Promise
 
+from motcua.audit.log import Actor, actor_label
 from motcua.dossiers.models import Dossier, DossierEvent
-
-Actor = User | AnonymousUser | str | None
 
 # Left out of the content a "created" event records: the key, the bookkeeping, the sync state,
 # and the encrypted blob (personal data is never copied into the history in clear).
@@ -38,15 +36,6 @@ CONTENT_EXCLUDED = frozenset(
 
 class StaleDossier(RuntimeError):
     """The in-memory dossier's version is not the stored one (it was not locked)."""
-
-
-def actor_label(actor: Actor) -> str:
-    """The name kept with an event: the username, a system label ("import") or "system"."""
-    if isinstance(actor, User):
-        return actor.get_username()
-    if isinstance(actor, str) and actor:
-        return actor
-    return "system"
 
 
 def json_value(value: Any) -> Any:
