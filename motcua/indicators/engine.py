@@ -21,10 +21,12 @@ from django.db.models import Q, Sum
 
 from motcua.calendar.services import current_calendar
 from motcua.dossiers.models import Dossier, Payment
+from motcua.indicators import series
 from motcua.indicators.facts import DOSSIER_COLUMNS, facts_of, load_procedures
 from motcua.indicators.models import DailyFact
 from motcua.indicators.period import Period
 from motcua.indicators.registry import Count, FormulaSet, Group, Indicator
+from motcua.indicators.windows import Term, decompose
 
 
 @dataclass(frozen=True)
@@ -60,12 +62,19 @@ def _aggregate(source: str, q: Q) -> Any:
 def count_by_unit(
     counts: Mapping[str, Count], unit_ids: Iterable[int], period: Period
 ) -> dict[int, dict[str, int]]:
-    """``{unit_id: {key: n}}`` for every named count; one query per source."""
+    """``{unit_id: {key: n}}`` for every named count.
+
+    Dossier and procedure counts whose predicate decomposes into running totals
+    (windows.py) are read from them (series.py); the others with one aggregate query over
+    the daily aggregates; payments with one query over the transactions.
+    """
     ids = list(unit_ids)
     result: dict[int, dict[str, int]] = defaultdict(lambda: dict.fromkeys(counts, 0))
-    fact_filters = {
-        key: c.where.q(period) for key, c in counts.items() if c.source != "payments" and c.where
-    }
+    fast, slow = _split(counts)
+    if fast and ids:
+        for unit_id, values in _fast_counts(fast, ids, period).items():
+            result[unit_id].update(values)
+    fact_filters = {key: c.where.q(period) for key, c in slow.items() if c.where}
     if fact_filters and ids:
         annotations = {key: _aggregate(counts[key].source, q) for key, q in fact_filters.items()}
         fact_rows: Any = (
@@ -93,6 +102,61 @@ def count_by_unit(
             unit_id = row.pop("dossier__unit_id")
             result[unit_id].update(row)
     return result
+
+
+def _split(
+    counts: Mapping[str, Count],
+) -> tuple[dict[str, tuple[str, list[Term]]], dict[str, Count]]:
+    """Counts answered by the running totals or procedure activity (with their source and
+    terms), and the rest (not payments), counted from the daily aggregates."""
+    done = series.built()
+    fast: dict[str, tuple[str, list[Term]]] = {}
+    slow: dict[str, Count] = {}
+    for key, count in counts.items():
+        if count.source == "payments" or count.where is None:
+            continue
+        terms = decompose(count.where)
+        if terms is not None and _answerable(count.source, terms, done):
+            fast[key] = (count.source, terms)
+        else:
+            slow[key] = count
+    return fast, slow
+
+
+def _answerable(source: str, terms: list[Term], done: set[str]) -> bool:
+    if source == "dossiers":
+        return all(t.kind == "span" or series.built_key("d", t.measure) in done for t in terms)
+    if source == "procedures":
+        measure = terms[0].measure
+        return series.is_received_in(terms) and series.built_key("p", measure) in done
+    return False
+
+
+def _fast_counts(
+    fast: Mapping[str, tuple[str, list[Term]]], ids: list[int], period: Period
+) -> dict[int, dict[str, int]]:
+    dossier_terms = {k: terms for k, (source, terms) in fast.items() if source == "dossiers"}
+    procedure_measures = {
+        k: terms[0].measure for k, (source, terms) in fast.items() if source == "procedures"
+    }
+    all_terms = [t for terms in dossier_terms.values() for t in terms]
+    running = series.running_counts({t.measure for t in all_terms if t.kind != "span"}, ids, period)
+    span_measures = {t.measure for t in all_terms if t.kind == "span"}
+    spans = series.span_counts(span_measures, ids, period) if span_measures else {}
+    activity = (
+        series.procedure_counts(procedure_measures.values(), ids, period)
+        if procedure_measures
+        else {}
+    )
+    out: dict[int, dict[str, int]] = defaultdict(dict)
+    for unit_id in ids:
+        mine, my_spans = running.get(unit_id, {}), spans.get(unit_id, {})
+        for key, terms in dossier_terms.items():
+            out[unit_id][key] = series.combine(terms, mine, my_spans)
+        mine_p = activity.get(unit_id, {})
+        for key, measure in procedure_measures.items():
+            out[unit_id][key] = mine_p.get(measure.key, 0)
+    return out
 
 
 def compute(

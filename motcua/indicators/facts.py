@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
+import json
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -23,6 +24,7 @@ from django.db.models.functions import TruncDate
 
 from motcua.calendar.services import WorkCalendar, current_calendar
 from motcua.dossiers.models import FINISHED_STATUSES, Dossier, SyncState
+from motcua.indicators import series
 from motcua.indicators.models import DailyFact
 from motcua.indicators.period import local_zone
 from motcua.procedures.models import Procedure, ServiceLevel, ServiceLevelVersion
@@ -79,6 +81,7 @@ class Facts(NamedTuple):
     online_paid: int
     has_fee: bool
     citizen_data: bool
+    lag_class: int
 
 
 FACT_FIELDS = Facts._fields
@@ -186,8 +189,30 @@ def finished_on_time(
     return finished - paused <= due
 
 
+def lag_class(received_day: dt.date | None, finished_day: dt.date | None) -> int:
+    """How long a dossier took, in classes of powers of two: class c holds dossiers
+    finished 2**(c-1) to 2**c − 1 days after receipt (0: the same day); OPEN (99) when not
+    finished, or not received. Lets a query find the dossiers that span a period without
+    scanning the others (series.span_counts)."""
+    if received_day is None or finished_day is None:
+        return OPEN_LAG
+    return (finished_day - received_day).days.bit_length()
+
+
+OPEN_LAG = 99
+
+
+def _not_before(day: dt.date | None, floor: dt.date | None) -> dt.date | None:
+    return max(day, floor) if day is not None and floor is not None else day
+
+
 def facts_of(row: Mapping[str, Any], proc: ProcedureInfo, calendar: WorkCalendar) -> Facts:
-    """The facts of one dossier (``row`` has the DOSSIER_COLUMNS)."""
+    """The facts of one dossier (``row`` has the DOSSIER_COLUMNS).
+
+    A finish or due day before the day of receipt (a data error in some sources) is taken
+    as the day of receipt: nothing is finished or due before it arrives. The running totals
+    (windows.py) rely on finished ≥ received and due ≥ received.
+    """
     zone = local_zone()
     received = row["received_at"]
     received_day = received.astimezone(zone).date() if received else None
@@ -195,12 +220,13 @@ def facts_of(row: Mapping[str, Any], proc: ProcedureInfo, calendar: WorkCalendar
     due = effective_due(row, proc, calendar)
     supplements = row["supplements"] or []
     databases = {str(code).upper() for code in row["national_databases"] or []}
+    finished_day = _not_before(finished.astimezone(zone).date() if finished else None, received_day)
     return Facts(
         unit_id=row["unit_id"],
         procedure_id=row["procedure_id"],
         received_day=received_day,
-        finished_day=finished.astimezone(zone).date() if finished else None,
-        due_day=due.astimezone(zone).date() if due else None,
+        finished_day=finished_day,
+        due_day=_not_before(due.astimezone(zone).date() if due else None, received_day),
         channel=row["channel"],
         status=row["status"],
         applicant_type=row["applicant_type"],
@@ -218,6 +244,7 @@ def facts_of(row: Mapping[str, Any], proc: ProcedureInfo, calendar: WorkCalendar
         online_paid=row["online_paid"],
         has_fee=row["fee_total"] > 0,
         citizen_data=row["vneid_verified"] or bool(databases & POPULATION_DB_CODES),
+        lag_class=lag_class(received_day, finished_day),
     )
 
 
@@ -239,8 +266,35 @@ def _bucket_filter(buckets: Iterable[Bucket]) -> Q:
     return q
 
 
+_DATETIMES = ("received_at", "due_at", "finished_at", "refused_at", "returned_at")
+_JSON = ("supplements", "national_databases")
+
+
 def _rows(queryset: Any) -> Iterator[dict[str, Any]]:
-    yield from queryset.values(*DOSSIER_COLUMNS).iterator(chunk_size=5000)
+    """The DOSSIER_COLUMNS of every dossier, read with a plain cursor: the ORM's per-value
+    converters cost more than computing the facts. Datetimes come back aware (SQLite gives
+    naive UTC), JSON decoded."""
+    sql, params = queryset.values(*DOSSIER_COLUMNS).query.sql_with_params()
+    sqlite = connection.vendor == "sqlite"
+    with connection.chunked_cursor() as cursor:
+        cursor.execute(sql, params)
+        while batch := cursor.fetchmany(5000):
+            for values in batch:
+                row = dict(zip(DOSSIER_COLUMNS, values, strict=True))
+                if sqlite:
+                    for name in _DATETIMES:
+                        if row[name] is not None:
+                            row[name] = _utc(row[name])
+                for name in _JSON:
+                    value = row[name]
+                    if isinstance(value, str):
+                        row[name] = json.loads(value) if value not in ("[]", "") else []
+                yield row
+
+
+def _utc(value: str | dt.datetime) -> dt.datetime:
+    moment = dt.datetime.fromisoformat(value) if isinstance(value, str) else value
+    return moment.replace(tzinfo=dt.UTC) if moment.tzinfo is None else moment
 
 
 def _write(counts: Counter[Facts]) -> int:
@@ -258,6 +312,9 @@ def _write(counts: Counter[Facts]) -> int:
     with connection.cursor() as cursor:
         for start in range(0, len(rows), 5000):
             cursor.executemany(sql, rows[start : start + 5000])
+    series.touch(
+        series.unit_years((f.unit_id, f.received_day, f.finished_day, f.due_day) for f in counts)
+    )
     return len(rows)
 
 
@@ -280,8 +337,15 @@ def refresh_buckets(buckets: Iterable[Bucket]) -> int:
                 days_by_unit.setdefault(unit_id, []).append(day)
         for unit_id, days in days_by_unit.items():
             stale |= Q(unit_id=unit_id, received_day__gte=min(days), received_day__lte=max(days))
-        DailyFact.objects.filter(stale).delete()
-        return _recount(Dossier.objects.filter(_bucket_filter(bucket_list)))
+        with series.batch():
+            old = DailyFact.objects.filter(stale)
+            series.touch(
+                series.unit_years(
+                    old.values_list("unit_id", "received_day", "finished_day", "due_day").distinct()
+                )
+            )
+            old.delete()
+            return _recount(Dossier.objects.filter(_bucket_filter(bucket_list)))
 
 
 def buckets_of(dossier_ids: Sequence[int]) -> set[Bucket]:
@@ -305,16 +369,22 @@ def bucket_of(unit_id: int, received_at: dt.datetime | None) -> Bucket:
 
 
 def rebuild(*, unit_ids: Iterable[int] | None = None) -> int:
-    """Recompute every aggregate row (or those of some units) from the dossiers."""
+    """Recompute every aggregate row (or those of some units) from the dossiers, and the
+    running totals built on them."""
     with transaction.atomic():
-        dossiers = Dossier.objects.all()
-        stale = DailyFact.objects.all()
-        if unit_ids is not None:
-            ids = list(unit_ids)
-            dossiers = dossiers.filter(unit_id__in=ids)
-            stale = stale.filter(unit_id__in=ids)
-        stale.delete()
-        return _recount(dossiers)
+        if unit_ids is None:
+            DailyFact.objects.all().delete()
+            with series.suspended():
+                written = _recount(Dossier.objects.all())
+            series.build(None)
+            return written
+        ids = list(unit_ids)
+        stale = DailyFact.objects.filter(unit_id__in=ids)
+        with series.batch():
+            days = stale.values_list("unit_id", "received_day", "finished_day", "due_day")
+            series.touch(series.unit_years(days.distinct()))
+            stale.delete()
+            return _recount(Dossier.objects.filter(unit_id__in=ids))
 
 
 def _recount(dossiers: Any) -> int:

@@ -36,6 +36,7 @@ class DailyFact(models.Model):
     online_paid = models.PositiveSmallIntegerField()
     has_fee = models.BooleanField()
     citizen_data = models.BooleanField()
+    lag_class = models.PositiveSmallIntegerField()
     n = models.PositiveIntegerField()
 
     class Meta:
@@ -43,7 +44,69 @@ class DailyFact(models.Model):
             models.Index(fields=["unit", "received_day"]),
             models.Index(fields=["received_day"]),
             models.Index(fields=["finished_day"]),
+            models.Index(fields=["lag_class", "received_day"]),
         ]
 
     def __str__(self) -> str:
         return f"{self.unit_id}/{self.procedure_id}/{self.received_day}: {self.n}"
+
+
+class RunningTotal(models.Model):
+    """Running totals of one unit's dossiers over one year, for one measure (windows.py):
+    ``cum`` holds 366 little-endian uint32 counts, the i-th being the number of the unit's
+    dossiers satisfying the measure whose anchor day is on or before day i of the year
+    (0 = 1 January); ``total`` is the year's count. Derived from DailyFact (series.py)."""
+
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="+")
+    year = models.PositiveSmallIntegerField()
+    anchor = models.CharField(max_length=1)
+    measure = models.CharField(max_length=16)
+    total = models.BigIntegerField()
+    cum = models.BinaryField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["measure", "anchor", "year", "unit"], name="one_running_total"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit_id}/{self.year}/{self.anchor}/{self.measure}: {self.total}"
+
+
+class ProcedureActivity(models.Model):
+    """The days of one year on which a unit received at least one dossier of a procedure
+    satisfying a measure: bit i of ``w{i // 64}`` is day i of the year (0 = 1 January).
+    Counts distinct procedures with a dossier in any period (series.py)."""
+
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="+")
+    procedure = models.ForeignKey(Procedure, on_delete=models.CASCADE, related_name="+")
+    year = models.PositiveSmallIntegerField()
+    measure = models.CharField(max_length=16)
+    w0 = models.BigIntegerField(default=0)
+    w1 = models.BigIntegerField(default=0)
+    w2 = models.BigIntegerField(default=0)
+    w3 = models.BigIntegerField(default=0)
+    w4 = models.BigIntegerField(default=0)
+    w5 = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["measure", "year", "unit", "procedure"], name="one_procedure_activity"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit_id}/{self.procedure_id}/{self.year}/{self.measure}"
+
+
+class MeasureBuilt(models.Model):
+    """A measure whose running totals (or procedure activity) are complete for every unit
+    and year; see series.py."""
+
+    key = models.CharField(max_length=40, unique=True)
+
+    def __str__(self) -> str:
+        return self.key

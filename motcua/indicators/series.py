@@ -1,0 +1,436 @@
+"""Running totals and procedure activity: the fast path of the engine (see windows.py).
+
+Both tables are pure functions of the daily aggregates (``DailyFact``), for the measures of
+every registered formula set:
+
+- ``RunningTotal``: per unit, year, anchor (R, F, D, M) and measure, the running count of
+  dossiers by day of the year. A period's count of any decomposable predicate is then a few
+  look-ups per unit, whatever the number of dossiers.
+- ``ProcedureActivity``: per unit, procedure, year and measure, a bitmap of the days with at
+  least one received dossier. Distinct procedures with a dossier in a period are the rows
+  whose bitmap meets the period's days.
+
+Writers of the daily aggregates report which (unit, year) pairs they touched
+(:func:`touch`); the pairs are recomputed from the aggregates at the end of the outermost
+:func:`batch` — in the same transaction — or at once outside one. ``build(None)`` recomputes
+everything (``motcua indicators rebuild``). ``MeasureBuilt`` lists the measures whose totals
+are complete; a measure added to the registry later is counted from the daily aggregates
+(correct, slower) until the next rebuild.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import logging
+from array import array
+from collections import defaultdict
+from collections.abc import Iterable, Iterator, Mapping
+from contextvars import ContextVar
+from functools import cache
+from typing import Any
+
+from django.db import connection, transaction
+from django.db.models import F, Q, Sum
+from django.db.models.functions import Greatest
+
+from motcua.demo.fastinsert import Inserter
+from motcua.indicators.models import DailyFact, MeasureBuilt, ProcedureActivity, RunningTotal
+from motcua.indicators.period import Period
+from motcua.indicators.windows import Measure, Term, decompose
+
+log = logging.getLogger(__name__)
+
+UnitYear = tuple[int, int]
+DAYS = 366
+WORDS = 6
+_ANY_PERIOD = Period(dt.date(2000, 1, 1), dt.date(2000, 1, 1))
+ANCHOR_DAY: dict[str, Any] = {
+    "R": F("received_day"),
+    "F": F("finished_day"),
+    "D": F("due_day"),
+    "M": Greatest("finished_day", "due_day"),
+}
+ANCHOR_SET = {
+    "R": Q(received_day__isnull=False),
+    "F": Q(finished_day__isnull=False),
+    "D": Q(due_day__isnull=False),
+    "M": Q(finished_day__isnull=False, due_day__isnull=False),
+}
+# Lag classes (facts.py): class c holds dossiers finished 2**(c-1) to 2**c - 1 days after
+# receipt (c = 0: the same day); OPEN: not finished.
+OPEN = 99
+
+
+# --- what is registered -----------------------------------------------------------------
+
+
+@cache
+def registered() -> tuple[frozenset[Measure], frozenset[Measure]]:
+    """The dossier measures and the procedure measures of every registered formula set."""
+    from motcua.indicators.registry import FORMULA_SETS
+
+    dossier: set[Measure] = set()
+    procedure: set[Measure] = set()
+    for formula_set in FORMULA_SETS.values():
+        for indicator in formula_set.indicators:
+            for count in (indicator.numerator, indicator.denominator):
+                terms = decompose(count.where) if count.where is not None else None
+                if terms is None:
+                    continue
+                if count.source == "dossiers":
+                    dossier.update(t.measure for t in terms if t.kind != "span")
+                elif count.source == "procedures" and is_received_in(terms):
+                    procedure.add(terms[0].measure)
+    return frozenset(dossier), frozenset(procedure)
+
+
+def is_received_in(terms: list[Term]) -> bool:
+    kinds = sorted((t.kind, t.sign, t.measure.anchor) for t in terms)
+    return kinds == [("le_e", 1, "R"), ("le_s", -1, "R")]
+
+
+def static_q(measure: Measure) -> Q:
+    return measure.static.q(_ANY_PERIOD) if measure.static is not None else Q()
+
+
+def built() -> set[str]:
+    """Keys ("d:" or "p:" + measure key + anchor) whose stored totals are complete."""
+    return set(MeasureBuilt.objects.values_list("key", flat=True))
+
+
+def built_key(kind: str, measure: Measure) -> str:
+    return f"{kind}:{measure.anchor}:{measure.key}"
+
+
+def mark_all_built() -> None:
+    dossier, procedure = registered()
+    keys = [built_key("d", m) for m in dossier] + [built_key("p", m) for m in procedure]
+    MeasureBuilt.objects.all().delete()
+    MeasureBuilt.objects.bulk_create([MeasureBuilt(key=k) for k in keys])
+
+
+# --- keeping them current ---------------------------------------------------------------
+
+_pending: ContextVar[set[UnitYear] | None] = ContextVar("series_pending", default=None)
+
+
+@contextlib.contextmanager
+def batch() -> Iterator[None]:
+    """Collect touched (unit, year) pairs and recompute them once, at the end of the
+    outermost batch (which must run inside the writer's transaction)."""
+    if _pending.get() is not None:
+        yield
+        return
+    token = _pending.set(set())
+    try:
+        yield
+        pending = _pending.get() or set()
+    finally:
+        _pending.reset(token)
+    if pending:
+        build(pending)
+
+
+@contextlib.contextmanager
+def suspended() -> Iterator[None]:
+    """Writes inside this block touch nothing (the caller rebuilds everything after)."""
+    token = _pending.set(set())
+    try:
+        yield
+    finally:
+        _pending.reset(token)
+
+
+def touch(pairs: Iterable[UnitYear]) -> None:
+    """The daily aggregates of these (unit, year) pairs changed."""
+    pending = _pending.get()
+    if pending is not None:
+        pending.update(pairs)
+    else:
+        found = set(pairs)
+        if found:
+            build(found)
+
+
+def unit_years(
+    rows: Iterable[tuple[int, dt.date | None, dt.date | None, dt.date | None]],
+) -> set[UnitYear]:
+    """(unit, year) of every anchor day of aggregate rows (unit, received, finished, due)."""
+    pairs: set[UnitYear] = set()
+    for unit_id, *days in rows:
+        pairs.update((unit_id, day.year) for day in days if day is not None)
+    return pairs
+
+
+def build(pairs: set[UnitYear] | None) -> None:
+    """Recompute the running totals and procedure activity of these (unit, year) pairs from
+    the daily aggregates; all of them when ``pairs`` is None."""
+    dossier, procedure = registered()
+    with transaction.atomic():
+        scope = _scope(pairs)
+        RunningTotal.objects.filter(scope(Q(), "year")).delete()
+        ProcedureActivity.objects.filter(scope(Q(), "year")).delete()
+        _build_totals(dossier, scope)
+        _build_activity(procedure, scope)
+        if pairs is None:
+            mark_all_built()
+
+
+def _scope(pairs: set[UnitYear] | None) -> Any:
+    """A function giving the Q that restricts a query to ``pairs``: on a ``year`` column,
+    or on a day expression (then the year's date range)."""
+    by_year: dict[int, set[int]] = defaultdict(set)
+    for unit_id, year in pairs or ():
+        by_year[year].add(unit_id)
+
+    def restrict(base: Q, field: str) -> Q:
+        if pairs is None:
+            return base
+        q = Q(pk__in=[])
+        for year, units in by_year.items():
+            if field == "year":
+                q |= Q(year=year, unit_id__in=units)
+            else:
+                first, last = dt.date(year, 1, 1), dt.date(year, 12, 31)
+                q |= Q(unit_id__in=units, **{f"{field}__gte": first, f"{field}__lte": last})
+        return base & q
+
+    return restrict
+
+
+def _build_totals(measures: frozenset[Measure], scope: Any) -> None:
+    by_anchor: dict[str, list[Measure]] = defaultdict(list)
+    for m in measures:
+        by_anchor[m.anchor].append(m)
+    rows: list[tuple[Any, ...]] = []
+    for anchor, group in by_anchor.items():
+        daily: dict[tuple[int, int, str], array[int]] = {}
+        sums = {m.key: Sum("n", filter=static_q(m), default=0) for m in group}
+        query: Any = (
+            DailyFact.objects.filter(ANCHOR_SET[anchor])
+            .annotate(day=ANCHOR_DAY[anchor])
+            .filter(scope(Q(), "day"))
+            .values("unit_id", "day")
+            .annotate(**sums)
+        )
+        keys = [m.key for m in group]
+        sql, params = query.query.sql_with_params()
+        day_of = _day_reader()
+        with connection.chunked_cursor() as cursor:
+            cursor.execute(sql, params)
+            while chunk := cursor.fetchmany(5000):
+                for unit_id, raw_day, *ns in chunk:
+                    day = day_of(raw_day)
+                    index = day.timetuple().tm_yday - 1
+                    for key, n in zip(keys, ns, strict=True):
+                        if n:
+                            found = daily.get((unit_id, day.year, key))
+                            if found is None:
+                                found = daily[(unit_id, day.year, key)] = array("I", _ZEROS)
+                            found[index] += n
+        for (unit_id, year, key), counts in daily.items():
+            running = 0
+            for i in range(DAYS):
+                running += counts[i]
+                counts[i] = running
+            cum = counts.tobytes() if _LITTLE else _swapped(counts)
+            rows.append((unit_id, year, anchor, key, running, cum))
+    Inserter(RunningTotal, ("unit_id", "year", "anchor", "measure", "total", "cum")).insert(rows)
+
+
+def _build_activity(measures: frozenset[Measure], scope: Any) -> None:
+    if not measures:
+        return
+    sums = {m.key: Sum("n", filter=static_q(m), default=0) for m in measures}
+    query: Any = (
+        DailyFact.objects.filter(received_day__isnull=False)
+        .filter(scope(Q(), "received_day"))
+        .values("unit_id", "procedure_id", "received_day")
+        .annotate(**sums)
+    )
+    keys = [m.key for m in measures]
+    bits: dict[tuple[int, int, int, str], list[int]] = {}
+    sql, params = query.query.sql_with_params()
+    day_of = _day_reader()
+    with connection.chunked_cursor() as cursor:
+        cursor.execute(sql, params)
+        while chunk := cursor.fetchmany(5000):
+            for unit_id, procedure_id, raw_day, *ns in chunk:
+                day = day_of(raw_day)
+                index = day.timetuple().tm_yday - 1
+                word, bit = index // 64, 1 << (index % 64)
+                for key, n in zip(keys, ns, strict=True):
+                    if n:
+                        found = bits.get((unit_id, procedure_id, day.year, key))
+                        if found is None:
+                            found = bits[(unit_id, procedure_id, day.year, key)] = [0] * WORDS
+                        found[word] |= bit
+    columns = ("unit_id", "procedure_id", "year", "measure", *(f"w{i}" for i in range(WORDS)))
+    Inserter(ProcedureActivity, columns).insert(
+        [(*key, *(_signed(w) for w in words)) for key, words in bits.items()]
+    )
+
+
+def _day_reader() -> Any:
+    """Dates as the cursor returns them: ``date``, or ISO text (SQLite, for expressions)."""
+
+    def read(value: Any) -> dt.date:
+        return dt.date.fromisoformat(value) if isinstance(value, str) else value
+
+    return read
+
+
+_ZEROS = bytes(4 * DAYS)
+_LITTLE = array("I", [1]).tobytes()[0] == 1
+
+
+def _swapped(counts: array[int]) -> bytes:
+    copy = array("I", counts)
+    copy.byteswap()
+    return copy.tobytes()
+
+
+def _signed(word: int) -> int:
+    """A 64-bit pattern as the signed integer both databases store."""
+    return word - (1 << 64) if word >= 1 << 63 else word
+
+
+# --- reading ----------------------------------------------------------------------------
+
+
+def running_counts(
+    measures: Iterable[Measure], unit_ids: Iterable[int], period: Period
+) -> dict[int, dict[tuple[str, str, str], int]]:
+    """``{unit: {(kind, anchor, key): n}}`` with kind ``le_e`` (anchor day ≤ the period's
+    end) and ``le_s`` (before its start), for every measure."""
+    wanted = {(m.anchor, m.key) for m in measures}
+    result: dict[int, dict[tuple[str, str, str], int]] = defaultdict(lambda: defaultdict(int))
+    if not wanted:
+        return result
+    end, before = period.end, period.start - dt.timedelta(days=1)
+    ids = list(unit_ids)
+    table = connection.ops.quote_name(RunningTotal._meta.db_table)
+    keys = sorted({key for _, key in wanted})
+    sql = (
+        f"SELECT unit_id, anchor, measure, year, total, "  # noqa: S608 (names from the model)
+        f"CASE WHEN year = %s THEN substr(cum, %s, 4) END, "
+        f"CASE WHEN year = %s THEN substr(cum, %s, 4) END "
+        f"FROM {table} WHERE year <= %s AND measure IN ({', '.join(['%s'] * len(keys))})"
+        f" AND unit_id IN ({', '.join(['%s'] * len(ids))})"
+    )
+    params: list[int | str] = [
+        end.year,
+        4 * (end.timetuple().tm_yday - 1) + 1,
+        before.year,
+        4 * (before.timetuple().tm_yday - 1) + 1,
+        end.year,
+        *keys,
+        *ids,
+    ]
+    if not ids:
+        return result
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        for unit_id, anchor, key, year, total, at_end, at_before in cursor.fetchall():
+            if (anchor, key) not in wanted:
+                continue
+            counts = result[unit_id]
+            counts[("le_e", anchor, key)] += total if year < end.year else _uint(at_end)
+            if year < before.year:
+                counts[("le_s", anchor, key)] += total
+            elif year == before.year:
+                counts[("le_s", anchor, key)] += _uint(at_before)
+    return result
+
+
+def _uint(value: Any) -> int:
+    return int.from_bytes(bytes(value), "little") if value is not None else 0
+
+
+def span_counts(
+    measures: Iterable[Measure], unit_ids: Iterable[int], period: Period
+) -> dict[int, dict[str, int]]:
+    """``{unit: {key: n}}``: dossiers received before the period and not finished by its
+    end. Lag classes keep the scan to dossiers that can span the period."""
+    group = list({m.key: m for m in measures}.values())
+    result: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    ids = list(unit_ids)
+    if not group or not ids:
+        return result
+    s, e = period.start, period.end
+    length = (e - s).days + 1
+    reach = Q(lag_class=OPEN, received_day__lt=s)
+    for c in range(1, 40):
+        longest = 2**c - 1
+        if longest >= length + 1:
+            first = e + dt.timedelta(days=1) - dt.timedelta(days=min(longest, 10**5))
+            reach |= Q(lag_class=c, received_day__gte=first, received_day__lt=s)
+        if longest > 10**5:
+            break
+    query: Any = (
+        DailyFact.objects.filter(unit_id__in=ids)
+        .filter(reach)
+        .filter(Q(finished_day__isnull=True) | Q(finished_day__gt=e))
+        .values("unit_id")
+        .annotate(**{m.key: Sum("n", filter=static_q(m), default=0) for m in group})
+    )
+    for row in query:
+        unit_id = row.pop("unit_id")
+        result[unit_id].update({k: int(v) for k, v in row.items()})
+    return result
+
+
+def procedure_counts(
+    measures: Iterable[Measure], unit_ids: Iterable[int], period: Period
+) -> dict[int, dict[str, int]]:
+    """``{unit: {key: n}}``: distinct procedures with a dossier received in the period."""
+    keys = sorted({m.key for m in measures})
+    ids = list(unit_ids)
+    result: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    if not keys or not ids:
+        return result
+    clauses, params = [], []
+    for year, masks in _masks(period).items():
+        words = [f"(w{i} & %s) <> 0" for i, mask in enumerate(masks) if mask]
+        clauses.append(f"(year = %s AND ({' OR '.join(words)}))")
+        params += [year, *(_signed(mask) for mask in masks if mask)]
+    table = connection.ops.quote_name(ProcedureActivity._meta.db_table)
+    sql = (
+        f"SELECT unit_id, measure, COUNT(DISTINCT procedure_id) FROM {table} "  # noqa: S608
+        f"WHERE measure IN ({', '.join(['%s'] * len(keys))}) "
+        f"AND unit_id IN ({', '.join(['%s'] * len(ids))}) AND ({' OR '.join(clauses)}) "
+        "GROUP BY unit_id, measure"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*keys, *ids, *params])
+        for unit_id, key, n in cursor.fetchall():
+            result[unit_id][key] = n
+    return result
+
+
+def _masks(period: Period) -> dict[int, list[int]]:
+    """Per year touched by the period, the six 64-bit masks of its days."""
+    masks: dict[int, list[int]] = {}
+    for year in range(period.start.year, period.end.year + 1):
+        first = max(period.start, dt.date(year, 1, 1)).timetuple().tm_yday - 1
+        last = min(period.end, dt.date(year, 12, 31)).timetuple().tm_yday - 1
+        bits = ((1 << (last - first + 1)) - 1) << first
+        masks[year] = [(bits >> (64 * i)) & ((1 << 64) - 1) for i in range(WORDS)]
+    return masks
+
+
+def combine(
+    terms: list[Term],
+    running: Mapping[tuple[str, str, str], int],
+    spans: Mapping[str, int],
+) -> int:
+    """The signed sum of a decomposition's terms for one unit."""
+    total = 0
+    for term in terms:
+        m = term.measure
+        if term.kind == "span":
+            total += term.sign * spans.get(m.key, 0)
+        else:
+            total += term.sign * running.get((term.kind, m.anchor, m.key), 0)
+    return total

@@ -1,0 +1,236 @@
+"""The fast path (running totals, spans, procedure activity) against the daily aggregates
+and against a direct count of every dossier, on random dossiers and random periods."""
+
+import datetime as dt
+import json
+from unittest import mock
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from motcua.calendar.services import current_calendar
+from motcua.dossiers.models import Dossier
+from motcua.indicators import series
+from motcua.indicators.engine import count_by_unit
+from motcua.indicators.facts import (
+    DOSSIER_COLUMNS,
+    bucket_of,
+    facts_of,
+    load_procedures,
+    rebuild,
+    refresh_buckets,
+)
+from motcua.indicators.models import ProcedureActivity, RunningTotal
+from motcua.indicators.period import Period
+from motcua.indicators.registry import FORMULA_SETS
+from motcua.indicators.windows import decompose
+from tests.indicators.conftest import at, make_dossier, make_unit
+
+START = dt.date(2024, 11, 20)  # the random dossiers and periods cross a new year
+
+dossier = st.fixed_dictionaries(
+    {
+        "unit": st.integers(0, 2),
+        "procedure": st.integers(0, 1),
+        "day": st.integers(0, 60),
+        "channel": st.sampled_from([1, 2, 3]),
+        "status": st.sampled_from([2, 4, 5, 3, 7, 8, 9, 10]),
+        "finish_after": st.integers(0, 45),
+        "due_after": st.none() | st.integers(-2, 20),
+        "supplements": st.integers(0, 2),
+        "flags": st.integers(0, 63),
+    }
+)
+period = st.tuples(st.integers(-5, 70), st.integers(0, 50))
+
+
+def _counts() -> dict:
+    counts = {}
+    for fs in FORMULA_SETS.values():
+        for ind in fs.indicators:
+            for side, count in (("b", ind.numerator), ("a", ind.denominator)):
+                if count.source in ("dossiers", "procedures"):
+                    counts[f"{fs.id}:{ind.code}:{side}"] = count
+    return counts
+
+
+def _make(units, procedures, spec) -> Dossier:
+    received = at((START + dt.timedelta(days=spec["day"])).isoformat(), 8 + spec["day"] % 9)
+    finished = received + dt.timedelta(days=spec["finish_after"], hours=spec["flags"] % 5)
+    done = spec["status"] in (3, 7, 8, 9, 10)
+    flags = spec["flags"]
+    supplements = [
+        {
+            "NgayBoSung": (received + dt.timedelta(days=1 + 3 * i)).strftime("%Y%m%d%H%M%S"),
+            "NgayTiepNhanBoSung": (received + dt.timedelta(days=2 + 3 * i)).strftime(
+                "%Y%m%d%H%M%S"
+            ),
+        }
+        for i in range(spec["supplements"])
+    ]
+    due = spec["due_after"]
+    return make_dossier(
+        units[spec["unit"]],
+        procedures[spec["procedure"]],
+        channel=spec["channel"],
+        status=spec["status"],
+        received_at=received,
+        finished_at=finished if done and spec["status"] != 3 else None,
+        refused_at=finished if spec["status"] == 3 else None,
+        due_at=None if due is None else received + dt.timedelta(days=due),
+        supplements=json.loads(json.dumps(supplements)),
+        supplement_count=len(supplements),
+        reused=bool(flags & 1),
+        all_components_filed=bool(flags & 2),
+        has_result_file=bool(flags & 4),
+        sync_state="acknowledged" if flags & 8 else "pending",
+        online_paid=(flags >> 4) % 3,
+        fee_total=50_000 if flags & 16 else 0,
+        vneid_verified=bool(flags & 32),
+    )
+
+
+def _direct(counts, unit_ids, p: Period) -> dict:
+    procedures = load_procedures()
+    calendar = current_calendar()
+    result = {key: 0 for key in counts}
+    seen: dict[str, set] = {key: set() for key in counts}
+    rows = Dossier.objects.filter(unit_id__in=unit_ids).values(*DOSSIER_COLUMNS)
+    for row in rows:
+        facts = facts_of(row, procedures[row["procedure_id"]], calendar)
+        for key, count in counts.items():
+            if count.where.test(facts, p):
+                if count.source == "dossiers":
+                    result[key] += 1
+                else:
+                    seen[key].add(facts.procedure_id)
+    for key, count in counts.items():
+        if count.source == "procedures":
+            result[key] = len(seen[key])
+    return result
+
+
+@pytest.fixture
+def two_procedures(procedure):
+    from motcua.procedures.models import Procedure, ServiceLevelVersion
+
+    other = Procedure.objects.create(
+        code="1.000002", name="Đăng ký khai sinh", time_limit=3, requires_result=False
+    )
+    ServiceLevelVersion.objects.create(procedure=other, level="full", valid_from=START)
+    return [procedure, other]
+
+
+_example = iter(range(10**6))
+
+
+@pytest.mark.django_db
+@settings(
+    max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(st.lists(dossier, max_size=20), st.lists(period, min_size=1, max_size=4))
+def test_every_count_agrees_with_the_aggregates_and_a_direct_count(
+    two_procedures, specs, periods
+) -> None:
+    n = next(_example)
+    units = [make_unit(f"H70.{n}.{i}") for i in range(3)]
+    for spec in specs:
+        _make(units, two_procedures, spec)
+    rebuild()
+    counts = _counts()
+    ids = [u.pk for u in units]
+    for offset, length in periods:
+        p = Period(START + dt.timedelta(days=offset), START + dt.timedelta(days=offset + length))
+        fast = count_by_unit(counts, ids, p)
+        with mock.patch.object(series, "built", return_value=set()):
+            slow = count_by_unit(counts, ids, p)
+        for unit_id in ids:
+            direct = _direct(counts, [unit_id], p)
+            got_fast = {k: fast[unit_id][k] for k in counts}
+            got_slow = {k: slow[unit_id][k] for k in counts}
+            assert got_slow == direct, p
+            assert got_fast == direct, p
+    Dossier.objects.filter(unit__in=units).delete()
+    rebuild()
+
+
+def test_every_registered_dossier_count_takes_the_fast_path() -> None:
+    for key, count in _counts().items():
+        assert decompose(count.where) is not None, key
+
+
+def _stored() -> tuple[list, list]:
+    totals = sorted(
+        (r.unit_id, r.year, r.anchor, r.measure, r.total, bytes(r.cum))
+        for r in RunningTotal.objects.all()
+    )
+    activity = sorted(
+        ProcedureActivity.objects.values_list(
+            "unit_id", "procedure_id", "year", "measure", "w0", "w1", "w2", "w3", "w4", "w5"
+        )
+    )
+    return totals, activity
+
+
+edits = st.lists(
+    st.tuples(
+        st.integers(0, 7),
+        st.sampled_from(["status", "received_at", "unit", "channel", "due_at"]),
+        st.integers(0, 60),
+    ),
+    min_size=1,
+    max_size=10,
+)
+
+
+@pytest.mark.django_db
+@settings(
+    max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(edits)
+def test_refreshing_buckets_keeps_the_running_totals_equal_to_a_rebuild(
+    two_procedures, changes
+) -> None:
+    n = next(_example)
+    units = [make_unit(f"H71.{n}.{i}") for i in range(2)]
+    dossiers = [
+        _make(
+            units,
+            two_procedures,
+            {
+                "unit": i % 2,
+                "procedure": i % 2,
+                "day": 5 * i,
+                "channel": 1 + i % 3,
+                "status": 4,
+                "finish_after": 3,
+                "due_after": 5,
+                "supplements": 0,
+                "flags": 7 * i,
+            },
+        )
+        for i in range(8)
+    ]
+    rebuild()
+    for index, field, value in changes:
+        d = Dossier.objects.get(pk=dossiers[index].pk)
+        before = bucket_of(d.unit_id, d.received_at)
+        if field == "status":
+            d.status = [2, 4, 9, 10, 3][value % 5]
+            d.finished_at = d.received_at + dt.timedelta(days=value) if d.status != 4 else None
+        elif field == "received_at":
+            d.received_at = at("2024-12-10") + dt.timedelta(days=value)
+        elif field == "unit":
+            d.unit = units[value % 2]
+        elif field == "channel":
+            d.channel = 1 + value % 3
+        else:
+            d.due_at = d.received_at + dt.timedelta(days=value % 30)
+        d.save()
+        refresh_buckets([before, bucket_of(d.unit_id, d.received_at)])
+    incremental = _stored()
+    rebuild()
+    assert incremental == _stored()
+    Dossier.objects.filter(unit__in=units).delete()
+    rebuild()
