@@ -1,10 +1,11 @@
 """Computing indicators: sum numerators and denominators over each unit's members.
 
-Per source, one aggregate query counts every numerator and denominator of a formula set per
-handling unit: dossiers and procedures from the daily aggregates (``DailyFact``), payments
-from the transactions. A requested unit's figure is the sum over the units whose history
-rolls up into it (``members``). Rates are never averaged. ``explain`` lists the dossiers
-behind a figure with the reason each one counts or not, from the same predicates.
+Each count source (``sources.py``: dossiers and procedures from the daily aggregates, payments,
+the procedure catalogue, units) counts its share of a formula set's numerators and
+denominators per handling unit in one call. A requested unit's figure is the sum over the
+units whose history rolls up into it (``members``). Rates are never averaged. ``explain``
+lists the dossiers behind a figure with the reason each one counts or not, from the same
+predicates.
 """
 
 from __future__ import annotations
@@ -12,19 +13,15 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from functools import reduce
-from operator import or_
-from typing import Any
 
-from django.db.models import Count as CountAgg
-from django.db.models import Q, Sum
+from django.db.models import Q
 
 from motcua.calendar.services import current_calendar
-from motcua.dossiers.models import Dossier, Payment
+from motcua.dossiers.models import Dossier
 from motcua.indicators.facts import DOSSIER_COLUMNS, facts_of, load_procedures
-from motcua.indicators.models import DailyFact
 from motcua.indicators.period import Period
 from motcua.indicators.registry import Count, FormulaSet, Group, Indicator
+from motcua.indicators.sources import Source, get_source
 
 
 @dataclass(frozen=True)
@@ -33,11 +30,18 @@ class Figure:
     indicator: Indicator
     numerator: int
     denominator: int
+    # (b, a) of the indicator's further factors (``Indicator.times``), in order.
+    factors: tuple[tuple[int, int], ...] = ()
 
     @property
     def rate(self) -> float | None:
-        """b / a as a fraction; None when a = 0."""
-        return self.numerator / self.denominator if self.denominator else None
+        """b / a as a fraction (times each factor's bᵢ / aᵢ); None when any a = 0."""
+        if not self.denominator or any(not a for _, a in self.factors):
+            return None
+        rate = self.numerator / self.denominator
+        for b, a in self.factors:
+            rate *= b / a
+        return rate
 
     @property
     def score(self) -> float:
@@ -48,50 +52,23 @@ class Figure:
 class GroupFigure:
     unit_id: int
     group: Group
-    score: float
-
-
-def _aggregate(source: str, q: Q) -> Any:
-    if source == "dossiers":
-        return Sum("n", filter=q, default=0)
-    return CountAgg("procedure_id", filter=q, distinct=True)
+    score: float | None  # None for a pending group (not computable yet)
 
 
 def count_by_unit(
     counts: Mapping[str, Count], unit_ids: Iterable[int], period: Period
 ) -> dict[int, dict[str, int]]:
-    """``{unit_id: {key: n}}`` for every named count; one query per source."""
+    """``{unit_id: {key: n}}`` for every named count; each source counts its share in one
+    call (``sources.py``)."""
     ids = list(unit_ids)
     result: dict[int, dict[str, int]] = defaultdict(lambda: dict.fromkeys(counts, 0))
-    fact_filters = {
-        key: c.where.q(period) for key, c in counts.items() if c.source != "payments" and c.where
-    }
-    if fact_filters and ids:
-        annotations = {key: _aggregate(counts[key].source, q) for key, q in fact_filters.items()}
-        fact_rows: Any = (
-            DailyFact.objects.filter(unit_id__in=ids)
-            .filter(reduce(or_, fact_filters.values()))
-            .values("unit_id")
-            .annotate(**annotations)
-        )
-        for row in fact_rows:
-            unit_id = row.pop("unit_id")
-            result[unit_id].update({k: int(v or 0) for k, v in row.items()})
-    payment_filters = {
-        key: c.payment_where(period)
-        for key, c in counts.items()
-        if c.source == "payments" and c.payment_where
-    }
-    if payment_filters and ids:
-        payment_rows: Any = (
-            Payment.objects.filter(dossier__unit_id__in=ids)
-            .filter(reduce(or_, payment_filters.values()))
-            .values("dossier__unit_id")
-            .annotate(**{k: CountAgg("pk", filter=q) for k, q in payment_filters.items()})
-        )
-        for row in payment_rows:
-            unit_id = row.pop("dossier__unit_id")
-            result[unit_id].update(row)
+    by_source: dict[int, tuple[Source, dict[str, Count]]] = {}
+    for key, c in counts.items():
+        source = get_source(c.source)
+        by_source.setdefault(id(source), (source, {}))[1][key] = c
+    for source, own in by_source.values():
+        for unit_id, values in source.count(own, ids, period).items():
+            result[unit_id].update(values)
     return result
 
 
@@ -101,8 +78,7 @@ def compute(
     """One figure per requested unit (the keys of ``members``) and indicator."""
     counts: dict[str, Count] = {}
     for indicator in formula_set.indicators:
-        counts[f"{indicator.code}__b"] = indicator.numerator
-        counts[f"{indicator.code}__a"] = indicator.denominator
+        counts.update(indicator.counts())
     all_ids: set[int] = set().union(*members.values()) if members else set()
     per_unit = count_by_unit(counts, all_ids, period)
     figures = []
@@ -112,19 +88,29 @@ def compute(
             for key, value in per_unit.get(member, {}).items():
                 totals[key] += value
         for indicator in formula_set.indicators:
-            b, a = totals[f"{indicator.code}__b"], totals[f"{indicator.code}__a"]
-            figures.append(Figure(unit_id, indicator, b, a))
+            code = indicator.code
+            factors = tuple(
+                (totals[f"{code}__b{i}"], totals[f"{code}__a{i}"])
+                for i in range(1, len(indicator.times) + 1)
+            )
+            figures.append(
+                Figure(unit_id, indicator, totals[f"{code}__b"], totals[f"{code}__a"], factors)
+            )
     return figures
 
 
 def group_scores(formula_set: FormulaSet, figures: Iterable[Figure]) -> list[GroupFigure]:
-    """Each group's score: the sum of its indicators' scores, capped at the group's max."""
+    """Each group's score: the sum of its indicators' scores, capped at the group's max;
+    None for a pending group."""
     by_unit: dict[int, dict[str, Figure]] = defaultdict(dict)
     for figure in figures:
         by_unit[figure.unit_id][figure.indicator.code] = figure
     result = []
     for unit_id, figs in by_unit.items():
         for group in formula_set.groups:
+            if group.pending:
+                result.append(GroupFigure(unit_id, group, None))
+                continue
             total = sum(figs[code].score for code in group.indicators if code in figs)
             result.append(GroupFigure(unit_id, group, min(group.max, total)))
     return result
@@ -147,8 +133,10 @@ def explain(
 ) -> tuple[list[Explained], list[Explained], int, int]:
     """The dossiers in b and in a−b with their reasons, paginated; and both totals."""
     where_b, where_a = indicator.numerator.where, indicator.denominator.where
-    if indicator.numerator.source == "payments" or where_b is None or where_a is None:
-        raise ValueError(f"{indicator.code} counts payment transactions, not dossiers")
+    sources = {indicator.numerator.source, indicator.denominator.source}
+    if not sources <= {"dossiers", "procedures"} or where_b is None or where_a is None:
+        what = ", ".join(sorted(sources - {"dossiers", "procedures"}))
+        raise ValueError(f"{indicator.code} counts {what}, not dossiers")
     candidates = (
         Dossier.objects.filter(unit_id__in=list(member_ids), received_at__lt=period.end_at)
         .filter(Q(finished_at__isnull=True) | Q(finished_at__gte=period.start_at))

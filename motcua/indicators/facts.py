@@ -23,6 +23,7 @@ from django.db.models.functions import TruncDate
 
 from motcua.calendar.services import WorkCalendar, current_calendar
 from motcua.dossiers.models import FINISHED_STATUSES, Dossier, SyncState
+from motcua.indicators.catalogue import is_certified_copy
 from motcua.indicators.models import DailyFact
 from motcua.indicators.period import local_zone
 from motcua.procedures.models import Procedure, ServiceLevel, ServiceLevelVersion
@@ -79,6 +80,7 @@ class Facts(NamedTuple):
     online_paid: int
     has_fee: bool
     citizen_data: bool
+    certified_copy: bool
 
 
 FACT_FIELDS = Facts._fields
@@ -90,6 +92,7 @@ class ProcedureInfo:
     time_limit: Decimal
     time_limit_unit: str
     levels: tuple[tuple[dt.date, str], ...]  # (valid_from, level), sorted
+    certified_copy: bool = False
 
     def level_on(self, day: dt.date | None) -> str:
         if day is None or not self.levels:
@@ -109,9 +112,11 @@ def load_procedures(ids: Iterable[int] | None = None) -> dict[int, ProcedureInfo
     for pid, valid_from, level in versions.values_list("procedure_id", "valid_from", "level"):
         levels.setdefault(pid, []).append((valid_from, level))
     return {
-        pid: ProcedureInfo(requires, limit, unit, tuple(levels.get(pid, ())))
-        for pid, requires, limit, unit in procs.values_list(
-            "pk", "requires_result", "time_limit", "time_limit_unit"
+        pid: ProcedureInfo(
+            requires, limit, unit, tuple(levels.get(pid, ())), is_certified_copy(name)
+        )
+        for pid, requires, limit, unit, name in procs.values_list(
+            "pk", "requires_result", "time_limit", "time_limit_unit", "name"
         )
     }
 
@@ -218,6 +223,7 @@ def facts_of(row: Mapping[str, Any], proc: ProcedureInfo, calendar: WorkCalendar
         online_paid=row["online_paid"],
         has_fee=row["fee_total"] > 0,
         citizen_data=row["vneid_verified"] or bool(databases & POPULATION_DB_CODES),
+        certified_copy=proc.certified_copy,
     )
 
 

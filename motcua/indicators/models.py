@@ -36,6 +36,7 @@ class DailyFact(models.Model):
     online_paid = models.PositiveSmallIntegerField()
     has_fee = models.BooleanField()
     citizen_data = models.BooleanField()
+    certified_copy = models.BooleanField(default=False)
     n = models.PositiveIntegerField()
 
     class Meta:

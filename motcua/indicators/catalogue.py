@@ -1,0 +1,244 @@
+"""Counting the procedure catalogue per unit: "the procedures the unit applies".
+
+Rules (docs/indicators.md, "Catalogue indicators"):
+
+* A unit applies a procedure when it is listed in the procedure's ``agencies``; or, unlisted,
+  when its level is one the procedure applies at — ``agency`` (sở, ban, ngành) when
+  ``applies_agency`` and the procedure lists no agencies, ``district`` when
+  ``applies_district``, ``commune`` when ``applies_commune``. A province (UBND tỉnh) applies
+  only the procedures that list it.
+* As of the period: only units existing on the period's last day count, and the dated facts
+  (service level, online payment deployed) are those in force on that day.
+* A unit's figure counts (unit, procedure) pairs and sums them over its members, like every
+  other count: a district applying 100 procedures with 3 communes applying 80 each counts 340.
+* ``having`` adds a condition on the dossiers: the pair has ≥1 dossier of that unit and
+  procedure satisfying it in the period (from the daily aggregates).
+
+The ``units`` source counts units instead (ELECTRONIC_CERTIFIED_COPY: communes).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, NamedTuple
+
+from motcua.calendar.services import WorkCalendar, current_calendar
+from motcua.core.text import fold
+from motcua.indicators.period import Period
+from motcua.indicators.sources import Source, UnitCounts, dossier_pairs, register
+from motcua.procedures.models import (
+    PUBLICATION_COMPONENTS,
+    PaymentDeploymentVersion,
+    Procedure,
+    ProcedureFee,
+    ServiceLevel,
+    ServiceLevelVersion,
+)
+from motcua.units.models import Level, Unit
+
+if TYPE_CHECKING:
+    from motcua.indicators.registry import Count
+
+# Certified copies (chứng thực bản sao): identified by name, accent- and case-insensitive.
+CERTIFIED_COPY_KEYWORD = "chung thuc ban sao"
+# Working days a publication decision must precede its legal basis's effect (province), and
+# within which a decided procedure must be made public on the national database.
+PUBLISH_LEAD_DAYS = 5
+PUBLIC_UPDATE_DAYS = 5
+
+
+def is_certified_copy(name: str) -> bool:
+    """A certified-copy procedure: its name contains "chứng thực bản sao" (any accents or
+    case), as the national catalogue names them ("Chứng thực bản sao từ bản chính …",
+    "Cấp bản sao có chứng thực …" is not one: that is a copy of a civil-status record)."""
+    return CERTIFIED_COPY_KEYWORD in fold(name)
+
+
+def working_days_before(calendar: WorkCalendar, day: dt.date, n: int) -> dt.date:
+    """The n-th working day strictly before ``day`` (``day − n working days``)."""
+    current, found = day, 0
+    while found < n:
+        current -= dt.timedelta(days=1)
+        if calendar.is_working_day(current):
+            found += 1
+    return current
+
+
+class ProcedureFacts(NamedTuple):
+    """A procedure as catalogue indicators see it, as of a period's last day."""
+
+    procedure_id: int
+    code: str
+    service_level: str
+    online_offered: bool  # partial or full
+    payment_deployed: bool
+    has_fee: bool  # declared, or a fee item with an amount > 0
+    financial_obligation: bool  # has_fee, or a declared financial obligation
+    certified_copy: bool
+    requires_result: bool
+    decision_day: dt.date | None
+    publish_due_day: dt.date | None  # legal basis effective − 5 working days
+    decided_on_time: bool
+    published_day: dt.date | None
+    public_due_day: dt.date | None  # decision + 5 working days
+    published_on_time: bool
+    content_full: bool  # all 7 components published
+
+
+class UnitFacts(NamedTuple):
+    unit_id: int
+    level: str
+
+
+def _as_of(rows: Sequence[tuple[int, dt.date, object]], day: dt.date) -> dict[int, object]:
+    """The value in force on ``day`` per procedure, from (procedure, valid_from, value)."""
+    result: dict[int, object] = {}
+    for pid, valid_from, value in sorted(rows, key=lambda r: (r[0], r[1])):
+        if valid_from <= day:
+            result[pid] = value
+    return result
+
+
+def catalogue_facts(period: Period, calendar: WorkCalendar | None = None) -> list[ProcedureFacts]:
+    """Every procedure's facts as of the period's last day."""
+    cal = calendar or current_calendar()
+    end = period.end
+    level_rows = ServiceLevelVersion.objects.values_list("procedure_id", "valid_from", "level")
+    levels = _as_of(list(level_rows), end)
+    payment_rows = PaymentDeploymentVersion.objects.values_list(
+        "procedure_id", "valid_from", "deployed"
+    )
+    deployed = _as_of(list(payment_rows), end)
+    priced = set(ProcedureFee.objects.filter(amount__gt=0).values_list("procedure_id", flat=True))
+    facts = []
+    for p in Procedure.objects.values(
+        "pk",
+        "code",
+        "name",
+        "has_fee",
+        "has_financial_obligation",
+        "requires_result",
+        "decision_date",
+        "published_date",
+        "legal_basis_effective_date",
+        "published_components",
+    ):
+        level = str(levels.get(p["pk"], ServiceLevel.NONE))
+        has_fee = p["has_fee"] or p["pk"] in priced
+        decision = p["decision_date"]
+        effective = p["legal_basis_effective_date"]
+        publish_due = working_days_before(cal, effective, PUBLISH_LEAD_DAYS) if effective else None
+        published = p["published_date"]
+        public_due = cal.add_working_days(decision, PUBLIC_UPDATE_DAYS) if decision else None
+        components = set(p["published_components"] or [])
+        facts.append(
+            ProcedureFacts(
+                procedure_id=p["pk"],
+                code=p["code"],
+                service_level=level,
+                online_offered=level in (ServiceLevel.PARTIAL, ServiceLevel.FULL),
+                payment_deployed=bool(deployed.get(p["pk"], False)),
+                has_fee=has_fee,
+                financial_obligation=has_fee or p["has_financial_obligation"],
+                certified_copy=is_certified_copy(p["name"]),
+                requires_result=p["requires_result"],
+                decision_day=decision,
+                publish_due_day=publish_due,
+                decided_on_time=bool(decision and publish_due and decision <= publish_due),
+                published_day=published,
+                public_due_day=public_due,
+                published_on_time=_on_time(published, public_due),
+                content_full=set(PUBLICATION_COMPONENTS) <= components,
+            )
+        )
+    return facts
+
+
+def _on_time(done: dt.date | None, due: dt.date | None) -> bool:
+    """Done, and not after the due day (no due day: nothing to be late for)."""
+    return done is not None and (due is None or done <= due)
+
+
+class Applicability:
+    """Which procedures each unit applies (see the module docstring)."""
+
+    def __init__(self, procedure_ids: set[int]) -> None:
+        flags = Procedure.objects.filter(pk__in=procedure_ids).values_list(
+            "pk", "applies_agency", "applies_district", "applies_commune"
+        )
+        through = Procedure.agencies.through
+        self.listed: dict[int, set[int]] = defaultdict(set)  # unit -> procedures
+        restricted: set[int] = set()
+        for pid, unit_id in through.objects.values_list("procedure_id", "unit_id"):
+            self.listed[unit_id].add(pid)
+            restricted.add(pid)
+        self.by_level: dict[str, set[int]] = {level: set() for level in Level}
+        for pid, agency, district, commune in flags:
+            if agency and pid not in restricted:
+                self.by_level[Level.AGENCY].add(pid)
+            if district:
+                self.by_level[Level.DISTRICT].add(pid)
+            if commune:
+                self.by_level[Level.COMMUNE].add(pid)
+
+    def of(self, unit_id: int, level: str) -> set[int]:
+        return self.by_level.get(level, set()) | self.listed.get(unit_id, set())
+
+
+def existing_units(unit_ids: Sequence[int], day: dt.date) -> dict[int, str]:
+    """``{unit_id: level}`` for the units existing on ``day``."""
+    return dict(Unit.objects.filter(pk__in=unit_ids).valid_on(day).values_list("pk", "level"))
+
+
+class CatalogueSource(Source):
+    """(unit, procedure) pairs of the procedures each unit applies (module docstring)."""
+
+    def count(
+        self, counts: Mapping[str, Count], unit_ids: Sequence[int], period: Period
+    ) -> UnitCounts:
+        units = existing_units(unit_ids, period.end)
+        result: UnitCounts = defaultdict(dict)
+        if not units or not counts:
+            return result
+        facts = {f.procedure_id: f for f in catalogue_facts(period)}
+        applies = Applicability(set(facts))
+        # Catalogue-only counts: each procedure tested once, then summed per unit.
+        passing = {
+            key: {pid for pid, f in facts.items() if c.where is None or c.where.test(f, period)}
+            for key, c in counts.items()
+        }
+        having = {key: c.having for key, c in counts.items() if c.having is not None}
+        pairs = dossier_pairs(having, list(units), period)
+        for unit_id, level in units.items():
+            applied = applies.of(unit_id, level)
+            for key in counts:
+                pool = pairs[key].get(unit_id, set()) if key in having else applied
+                result[unit_id][key] = len(pool & applied & passing[key])
+        return result
+
+
+class UnitSource(Source):
+    """Units existing on the period's last day (:class:`UnitFacts`), optionally with ≥1
+    dossier satisfying ``having`` in the period."""
+
+    def count(
+        self, counts: Mapping[str, Count], unit_ids: Sequence[int], period: Period
+    ) -> UnitCounts:
+        units = existing_units(unit_ids, period.end)
+        result: UnitCounts = defaultdict(dict)
+        having = {key: c.having for key, c in counts.items() if c.having is not None}
+        pairs = dossier_pairs(having, list(units), period)
+        for unit_id, level in units.items():
+            facts = UnitFacts(unit_id, level)
+            for key, c in counts.items():
+                ok = c.where is None or c.where.test(facts, period)
+                if key in having:
+                    ok = ok and bool(pairs[key].get(unit_id))
+                result[unit_id][key] = int(ok)
+        return result
+
+
+register("catalogue", CatalogueSource())
+register("units", UnitSource())

@@ -1,0 +1,139 @@
+"""Count sources: what an indicator's numerator and denominator can count.
+
+A :class:`Source` counts, for a period, every requested :class:`~motcua.indicators.registry.
+Count` naming it, per unit, in as few queries as it can. Sources are registered by name
+(``register``); the engine only groups the counts of a formula set by source and adds up what
+each returns, so a new kind of count is a new source, never an engine change. Built in:
+
+- ``dossiers`` and ``procedures``: the daily aggregates (one query for both);
+- ``payments``: payment transactions;
+- ``catalogue`` and ``units`` (catalogue.py, registered when the app is ready).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
+from functools import reduce
+from operator import or_
+from typing import TYPE_CHECKING, Any
+
+from django.db.models import Count as CountAgg
+from django.db.models import Sum
+
+from motcua.dossiers.models import Payment
+from motcua.indicators.models import DailyFact
+from motcua.indicators.period import Period
+from motcua.indicators.predicates import Pred
+
+if TYPE_CHECKING:
+    from motcua.indicators.registry import Count
+
+UnitCounts = dict[int, dict[str, int]]
+
+
+class Source:
+    """Counts ``{key: Count}`` for the given units and period: ``{unit_id: {key: n}}``.
+
+    Units with nothing to count may be left out; missing keys count 0.
+    """
+
+    def count(
+        self, counts: Mapping[str, Count], unit_ids: Sequence[int], period: Period
+    ) -> UnitCounts:
+        raise NotImplementedError
+
+
+class FactSource(Source):
+    """Dossiers (``Sum(n)``) and distinct procedures per unit, from ``DailyFact``."""
+
+    def count(
+        self, counts: Mapping[str, Count], unit_ids: Sequence[int], period: Period
+    ) -> UnitCounts:
+        filters = {key: c.where.q(period) for key, c in counts.items() if c.where is not None}
+        result: UnitCounts = defaultdict(dict)
+        if not filters or not unit_ids:
+            return result
+        annotations = {
+            key: Sum("n", filter=q, default=0)
+            if counts[key].source == "dossiers"
+            else CountAgg("procedure_id", filter=q, distinct=True)
+            for key, q in filters.items()
+        }
+        rows: Any = (
+            DailyFact.objects.filter(unit_id__in=unit_ids)
+            .filter(reduce(or_, filters.values()))
+            .values("unit_id")
+            .annotate(**annotations)
+        )
+        for row in rows:
+            unit_id = row.pop("unit_id")
+            result[unit_id].update({k: int(v or 0) for k, v in row.items()})
+        return result
+
+
+class PaymentSource(Source):
+    """Payment transactions selected by ``payment_where(period)``, per dossier unit."""
+
+    def count(
+        self, counts: Mapping[str, Count], unit_ids: Sequence[int], period: Period
+    ) -> UnitCounts:
+        filters = {key: c.payment_where(period) for key, c in counts.items() if c.payment_where}
+        result: UnitCounts = defaultdict(dict)
+        if not filters or not unit_ids:
+            return result
+        rows: Any = (
+            Payment.objects.filter(dossier__unit_id__in=unit_ids)
+            .filter(reduce(or_, filters.values()))
+            .values("dossier__unit_id")
+            .annotate(**{k: CountAgg("pk", filter=q) for k, q in filters.items()})
+        )
+        for row in rows:
+            unit_id = row.pop("dossier__unit_id")
+            result[unit_id].update(row)
+        return result
+
+
+def dossier_pairs(
+    having: Mapping[str, Pred], unit_ids: Sequence[int], period: Period
+) -> dict[str, dict[int, set[int]]]:
+    """``{key: {unit_id: {procedure_id, …}}}``: the (unit, procedure) pairs with at least
+    one dossier satisfying each predicate in the period (one query over the aggregates)."""
+    result: dict[str, dict[int, set[int]]] = {key: defaultdict(set) for key in having}
+    if not having or not unit_ids:
+        return result
+    filters = {key: pred.q(period) for key, pred in having.items()}
+    rows: Any = (
+        DailyFact.objects.filter(unit_id__in=unit_ids)
+        .filter(reduce(or_, filters.values()))
+        .values("unit_id", "procedure_id")
+        .annotate(**{key: Sum("n", filter=q, default=0) for key, q in filters.items()})
+    )
+    for row in rows:
+        for key in having:
+            if row[key]:
+                result[key][row["unit_id"]].add(row["procedure_id"])
+    return result
+
+
+_SOURCES: dict[str, Source] = {}
+
+
+def register(name: str, source: Source) -> None:
+    """Make ``source`` countable as ``Count(name, …)``; several names may share one source
+    (it then gets all their counts in one call)."""
+    _SOURCES[name] = source
+
+
+def get_source(name: str) -> Source:
+    try:
+        return _SOURCES[name]
+    except KeyError:
+        known = ", ".join(sorted(_SOURCES))
+        raise KeyError(f"unknown count source {name!r} (known: {known})") from None
+
+
+_facts = FactSource()
+register("dossiers", _facts)
+register("procedures", _facts)
+register("payments", PaymentSource())
