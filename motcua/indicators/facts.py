@@ -191,6 +191,16 @@ def finished_on_time(
     return finished - paused <= due
 
 
+def database_codes(items: Sequence[object]) -> set[str]:
+    """The national databases a dossier used (DSKetNoiCSDL), upper-cased: each item is a code
+    or, as DVCQG sends it, a record whose values name the database (e.g. ``MaCSDL``)."""
+    codes: set[str] = set()
+    for item in items:
+        values = item.values() if isinstance(item, Mapping) else [item]
+        codes.update(str(value).strip().upper() for value in values if value)
+    return codes
+
+
 def facts_of(row: Mapping[str, Any], proc: ProcedureInfo, calendar: WorkCalendar) -> Facts:
     """The facts of one dossier (``row`` has the DOSSIER_COLUMNS)."""
     zone = local_zone()
@@ -199,7 +209,7 @@ def facts_of(row: Mapping[str, Any], proc: ProcedureInfo, calendar: WorkCalendar
     finished = finish_moment(row)
     due = effective_due(row, proc, calendar)
     supplements = row["supplements"] or []
-    databases = {str(code).upper() for code in row["national_databases"] or []}
+    databases = database_codes(row["national_databases"] or [])
     return Facts(
         unit_id=row["unit_id"],
         procedure_id=row["procedure_id"],
