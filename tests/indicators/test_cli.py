@@ -80,6 +80,9 @@ def test_the_766_set_adds_group_and_total_rows(capsys, province) -> None:
         (["--from", "2024-07-01", "--to", "2024-07-31", "--unit", "H99"], "H99"),
         (["--from", "2024-07-01", "--to", "2024-07-31", "--set", "nope"], "unknown formula"),
         (["--from", "yesterday", "--to", "2024-07-31"], "bad date"),
+        (["--from", "", "--to", "2024-07-31"], "bad date"),
+        (["--from", "2024-07-01", "--to", "2024-07-31", "--indicator", "nope"], "'nope'"),
+        (["--from", "2024-07-01", "--to", "2024-07-31", "--indicator", ","], "is empty"),
     ],
 )
 def test_bad_input_is_a_one_line_error_with_exit_status_2(capsys, province, args, message):
@@ -89,6 +92,22 @@ def test_bad_input_is_a_one_line_error_with_exit_status_2(capsys, province, args
     err = capsys.readouterr().err
     assert message in err
     assert err.count("\n") == 1
+
+
+@pytest.mark.django_db
+def test_show_keeps_only_the_indicators_asked_for(capsys, province) -> None:
+    rows = show(
+        capsys,
+        "--from",
+        "2024-07-01",
+        "--to",
+        "2024-07-31",
+        "--set",
+        "qd766-2025",
+        "--indicator",
+        "PROGRESS_ON_TIME,group:2",
+    )
+    assert {r["indicator"] for r in rows} == {"PROGRESS_ON_TIME", "group:2"}
 
 
 @pytest.mark.django_db
