@@ -21,13 +21,22 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, NamedTuple
 
 from motcua.calendar.services import WorkCalendar, current_calendar
 from motcua.core.text import fold
 from motcua.indicators.period import Period
-from motcua.indicators.sources import Source, UnitCounts, dossier_pairs, register
+from motcua.indicators.predicates import All, Pred
+from motcua.indicators.sources import (
+    Explained,
+    Explanation,
+    Source,
+    UnitCounts,
+    dossier_pairs,
+    paginate,
+    register,
+)
 from motcua.procedures.models import (
     PUBLICATION_COMPONENTS,
     PaymentDeploymentVersion,
@@ -192,6 +201,26 @@ def existing_units(unit_ids: Sequence[int], day: dt.date) -> dict[int, str]:
     return dict(Unit.objects.filter(pk__in=unit_ids).valid_on(day).values_list("pk", "level"))
 
 
+def describe(pred: Pred) -> str:
+    """A predicate in words: its label, or its parts' labels."""
+    if pred.label:
+        return pred.label
+    if isinstance(pred, All):
+        return ", ".join(describe(part) for part in pred.parts)
+    return "điều kiện"
+
+
+def _test(
+    c: Count, facts: object, period: Period, found: set[int] | None, item: int
+) -> tuple[bool, str]:
+    """Does ``facts`` (with ``item`` among those having dossiers) satisfy the count; why not."""
+    if c.where is not None and not c.where.test(facts, period):
+        return False, c.where.why_not(facts, period)
+    if c.having is not None and (found is None or item not in found):
+        return False, f"không có hồ sơ: {describe(c.having)}"
+    return True, c.label or "✓"
+
+
 class CatalogueSource(Source):
     """(unit, procedure) pairs of the procedures each unit applies (module docstring)."""
 
@@ -218,6 +247,37 @@ class CatalogueSource(Source):
                 result[unit_id][key] = len(pool & applied & passing[key])
         return result
 
+    def explain(
+        self,
+        numerator: Count,
+        denominator: Count,
+        unit_ids: Sequence[int],
+        period: Period,
+        offset: int,
+        limit: int,
+    ) -> Explanation:
+        """The (unit, procedure) pairs in b and in a−b, by unit code then procedure code."""
+        units = existing_units(unit_ids, period.end)
+        facts = {f.procedure_id: f for f in catalogue_facts(period)}
+        applies = Applicability(set(facts))
+        having = {k: c.having for k, c in (("b", numerator), ("a", denominator)) if c.having}
+        pairs = dossier_pairs(having, list(units), period)
+        codes = dict(Unit.objects.filter(pk__in=list(units)).values_list("pk", "code"))
+
+        def items() -> Iterator[tuple[bool, Explained]]:
+            for unit_id in sorted(units, key=lambda u: codes.get(u) or ""):
+                applied = sorted(applies.of(unit_id, units[unit_id]), key=lambda p: facts[p].code)
+                for pid in applied:
+                    f = facts[pid]
+                    found_a = pairs["a"].get(unit_id) if "a" in pairs else None
+                    if not _test(denominator, f, period, found_a, pid)[0]:
+                        continue
+                    found_b = pairs["b"].get(unit_id) if "b" in pairs else None
+                    ok, reason = _test(numerator, f, period, found_b, pid)
+                    yield ok, Explained(pid, f.code, reason, "procedure", unit_id)
+
+        return paginate(items(), offset, limit)
+
 
 class UnitSource(Source):
     """Units existing on the period's last day (:class:`UnitFacts`), optionally with ≥1
@@ -238,6 +298,32 @@ class UnitSource(Source):
                     ok = ok and bool(pairs[key].get(unit_id))
                 result[unit_id][key] = int(ok)
         return result
+
+    def explain(
+        self,
+        numerator: Count,
+        denominator: Count,
+        unit_ids: Sequence[int],
+        period: Period,
+        offset: int,
+        limit: int,
+    ) -> Explanation:
+        """The units in b and in a−b, by code."""
+        units = existing_units(unit_ids, period.end)
+        having = {k: c.having for k, c in (("b", numerator), ("a", denominator)) if c.having}
+        pairs = dossier_pairs(having, list(units), period)
+        codes = dict(Unit.objects.filter(pk__in=list(units)).values_list("pk", "code"))
+        with_dossiers = {key: set(found) for key, found in pairs.items()}
+
+        def items() -> Iterator[tuple[bool, Explained]]:
+            for unit_id in sorted(units, key=lambda u: codes.get(u) or ""):
+                facts = UnitFacts(unit_id, units[unit_id])
+                if not _test(denominator, facts, period, with_dossiers.get("a"), unit_id)[0]:
+                    continue
+                ok, reason = _test(numerator, facts, period, with_dossiers.get("b"), unit_id)
+                yield ok, Explained(unit_id, codes.get(unit_id) or "", reason, "unit", unit_id)
+
+        return paginate(items(), offset, limit)
 
 
 register("catalogue", CatalogueSource())

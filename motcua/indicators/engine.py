@@ -21,7 +21,7 @@ from motcua.dossiers.models import Dossier
 from motcua.indicators.facts import DOSSIER_COLUMNS, facts_of, load_procedures
 from motcua.indicators.period import Period
 from motcua.indicators.registry import Count, FormulaSet, Group, Indicator
-from motcua.indicators.sources import Source, get_source
+from motcua.indicators.sources import Explained, Source, get_source
 
 
 @dataclass(frozen=True)
@@ -116,13 +116,6 @@ def group_scores(formula_set: FormulaSet, figures: Iterable[Figure]) -> list[Gro
     return result
 
 
-@dataclass(frozen=True)
-class Explained:
-    dossier_id: int
-    code: str
-    reason: str
-
-
 def explain(
     indicator: Indicator,
     member_ids: Iterable[int],
@@ -131,12 +124,26 @@ def explain(
     offset: int = 0,
     limit: int = 50,
 ) -> tuple[list[Explained], list[Explained], int, int]:
-    """The dossiers in b and in a−b with their reasons, paginated; and both totals."""
+    """The items in b and in a−b with their reasons, paginated; and both totals.
+
+    Items are dossiers (``kind="dossier"``) for dossier and procedure counts; a source
+    counting something else lists its own items (catalogue: (unit, procedure) pairs).
+    Raises ValueError for a source that cannot list its items (payments).
+    """
     where_b, where_a = indicator.numerator.where, indicator.denominator.where
     sources = {indicator.numerator.source, indicator.denominator.source}
-    if not sources <= {"dossiers", "procedures"} or where_b is None or where_a is None:
+    if not sources <= {"dossiers", "procedures"}:
+        source = get_source(indicator.denominator.source)
+        if len(sources) == 1:
+            found = source.explain(
+                indicator.numerator, indicator.denominator, list(member_ids), period, offset, limit
+            )
+            if found is not None:
+                return found
         what = ", ".join(sorted(sources - {"dossiers", "procedures"}))
-        raise ValueError(f"{indicator.code} counts {what}, not dossiers")
+        raise ValueError(f"{indicator.code} counts {what}, which cannot be listed")
+    if where_b is None or where_a is None:
+        raise ValueError(f"{indicator.code} has no dossier predicate")
     candidates = (
         Dossier.objects.filter(unit_id__in=list(member_ids), received_at__lt=period.end_at)
         .filter(Q(finished_at__isnull=True) | Q(finished_at__gte=period.start_at))

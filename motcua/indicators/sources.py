@@ -13,7 +13,8 @@ each returns, so a new kind of count is a new source, never an engine change. Bu
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from functools import reduce
 from operator import or_
 from typing import TYPE_CHECKING, Any
@@ -32,6 +33,21 @@ if TYPE_CHECKING:
 UnitCounts = dict[int, dict[str, int]]
 
 
+@dataclass(frozen=True)
+class Explained:
+    """One item behind a figure: a dossier (the default), a procedure or a unit."""
+
+    dossier_id: int  # the item's id (a procedure's or a unit's for those kinds)
+    code: str
+    reason: str
+    kind: str = "dossier"
+    unit_id: int | None = None  # the applying unit, for catalogue pairs
+
+
+# (in b, in a − b, total in b, total in a − b)
+Explanation = tuple[list[Explained], list[Explained], int, int]
+
+
 class Source:
     """Counts ``{key: Count}`` for the given units and period: ``{unit_id: {key: n}}``.
 
@@ -42,6 +58,35 @@ class Source:
         self, counts: Mapping[str, Count], unit_ids: Sequence[int], period: Period
     ) -> UnitCounts:
         raise NotImplementedError
+
+    def explain(
+        self,
+        numerator: Count,
+        denominator: Count,
+        unit_ids: Sequence[int],
+        period: Period,
+        offset: int,
+        limit: int,
+    ) -> Explanation | None:
+        """The items in b and in a−b with reasons (paginated); None when not listable."""
+        return None
+
+
+def paginate(items: Iterable[tuple[bool, Explained]], offset: int, limit: int) -> Explanation:
+    """Split ``(in_b, item)`` pairs into the two paginated lists with their totals."""
+    in_b: list[Explained] = []
+    not_b: list[Explained] = []
+    n_b = n_not_b = 0
+    for ok, item in items:
+        if ok:
+            if offset <= n_b < offset + limit:
+                in_b.append(item)
+            n_b += 1
+        else:
+            if offset <= n_not_b < offset + limit:
+                not_b.append(item)
+            n_not_b += 1
+    return in_b, not_b, n_b, n_not_b
 
 
 class FactSource(Source):

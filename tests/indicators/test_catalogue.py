@@ -220,3 +220,46 @@ def test_services_used_need_an_online_dossier_received_in_the_period(tree) -> No
     figure = result[(tree["a1"].pk, "ONLINE_SERVICE_USED")]
     assert (figure.numerator, figure.denominator) == (1, 3)
     assert figure.score == pytest.approx(4 / 3)
+
+
+# --- explaining catalogue figures -----------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_explain_lists_unit_procedure_pairs_with_reasons(tree) -> None:
+    from motcua.indicators.engine import explain
+
+    used = agency_procedure(service_levels=FULL)
+    idle = agency_procedure(service_levels=PARTIAL)
+    agency_procedure(service_levels=PAPER)  # not in a
+    DossierFactory(received=True, unit=tree["a1"], procedure=used)
+    figures_for(PLAN, {}, AUGUST)  # rebuild the aggregates
+    in_b, not_b, n_b, n_not_b = explain(
+        PLAN.get("procedures_with_dossiers"), {tree["a1"].pk}, AUGUST
+    )
+    assert [(e.kind, e.unit_id, e.code) for e in in_b] == [("procedure", tree["a1"].pk, used.code)]
+    assert [(e.code, e.reason) for e in not_b] == [
+        (idle.code, "không có hồ sơ: tiếp nhận trong kỳ")
+    ]
+    assert (n_b, n_not_b) == (1, 1)
+    _, not_full, _, _ = explain(PLAN.get("full_online_provision"), {tree["a1"].pk}, AUGUST)
+    assert [e.reason for e in not_full] == ["không: thủ tục cung cấp DVCTT toàn trình"]
+
+
+@pytest.mark.django_db
+def test_explain_lists_communes_for_electronic_certified_copies(tree) -> None:
+    from motcua.indicators.engine import explain
+
+    members = {tree["district"].pk, tree["commune"].pk}
+    in_b, not_b, _, _ = explain(QD766.get("ELECTRONIC_CERTIFIED_COPY"), members, AUGUST)
+    assert in_b == []
+    assert [(e.kind, e.code) for e in not_b] == [("unit", tree["commune"].code)]
+    assert not_b[0].reason.startswith("không có hồ sơ: tiếp nhận trong kỳ")
+
+
+@pytest.mark.django_db
+def test_payment_transactions_cannot_be_listed(tree) -> None:
+    from motcua.indicators.engine import explain
+
+    with pytest.raises(ValueError, match="payments"):
+        explain(PLAN.get("online_payment_transactions"), {tree["a1"].pk}, AUGUST)
