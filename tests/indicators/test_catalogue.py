@@ -3,6 +3,8 @@
 import datetime as dt
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from motcua.calendar.services import current_calendar
 from motcua.indicators.catalogue import is_certified_copy, working_days_before
@@ -263,3 +265,60 @@ def test_payment_transactions_cannot_be_listed(tree) -> None:
 
     with pytest.raises(ValueError, match="payments"):
         explain(PLAN.get("online_payment_transactions"), {tree["a1"].pk}, AUGUST)
+
+
+# --- the catalogue source agrees with a direct reading of the catalogue ------------------------
+
+procedure_specs = st.lists(
+    st.fixed_dictionaries(
+        {
+            "levels": st.sets(st.sampled_from(["agency", "district", "commune"])),
+            "listed": st.sets(st.integers(min_value=0, max_value=4), max_size=2),
+            "level": st.sampled_from(["none", "partial", "full"]),
+            "dossier_at": st.sets(st.integers(min_value=0, max_value=4), max_size=2),
+        }
+    ),
+    max_size=8,
+)
+
+
+def direct_applies(unit, procedure) -> bool:
+    listed = set(procedure.agencies.values_list("pk", flat=True))
+    if unit.pk in listed:
+        return True
+    if unit.level == "agency":
+        return procedure.applies_agency and not listed
+    return unit.level in procedure.levels and unit.level in ("district", "commune")
+
+
+@pytest.mark.django_db
+@settings(
+    max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(procedure_specs)
+def test_catalogue_counts_equal_a_direct_reading(tree, specs) -> None:
+    from motcua.procedures.models import Procedure
+
+    units = [tree[k] for k in ("province", "a1", "a2", "district", "commune")]
+    created = []
+    for spec in specs:
+        procedure = ProcedureFactory(
+            applies_agency="agency" in spec["levels"],
+            applies_district="district" in spec["levels"],
+            applies_commune="commune" in spec["levels"],
+            service_levels=[(dt.date(2023, 1, 1), spec["level"])],
+        )
+        procedure.agencies.add(*(units[i] for i in spec["listed"]))
+        for i in spec["dossier_at"]:
+            DossierFactory(received=True, online=True, unit=units[i], procedure=procedure)
+        created.append(procedure)
+    result = figures_for(QD766, {u.pk: {u.pk} for u in units}, AUGUST)
+    for unit in units:
+        applied = [p for p in created if direct_applies(unit, p)]
+        online = [p for p in applied if p.service_level_on(AUGUST.end) != "none"]
+        used = [p for p in online if p.dossier_set.filter(unit=unit).exists()]
+        assert counts(result, unit, "ONLINE_SERVICE_OFFERED") == (len(online), len(applied))
+        assert counts(result, unit, "ONLINE_SERVICE_USED") == (len(used), len(online))
+    for procedure in created:
+        procedure.dossier_set.all().delete()
+    Procedure.objects.filter(pk__in=[p.pk for p in created]).delete()
