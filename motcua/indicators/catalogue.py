@@ -65,6 +65,11 @@ def is_certified_copy(name: str) -> bool:
     return CERTIFIED_COPY_KEYWORD in fold(name)
 
 
+def certified_by_key(name: str, name_key: str) -> bool:
+    """:func:`is_certified_copy` from the stored folded name (``Procedure.name_key``)."""
+    return CERTIFIED_COPY_KEYWORD in (name_key or fold(name))
+
+
 def working_days_before(calendar: WorkCalendar, day: dt.date, n: int) -> dt.date:
     """The n-th working day strictly before ``day`` (``day − n working days``)."""
     current, found = day, 0
@@ -126,6 +131,7 @@ def catalogue_facts(period: Period, calendar: WorkCalendar | None = None) -> lis
         "pk",
         "code",
         "name",
+        "name_key",
         "has_fee",
         "has_financial_obligation",
         "requires_result",
@@ -151,7 +157,7 @@ def catalogue_facts(period: Period, calendar: WorkCalendar | None = None) -> lis
                 payment_deployed=bool(deployed.get(p["pk"], False)),
                 has_fee=has_fee,
                 financial_obligation=has_fee or p["has_financial_obligation"],
-                certified_copy=is_certified_copy(p["name"]),
+                certified_copy=certified_by_key(p["name"], p["name_key"]),
                 requires_result=p["requires_result"],
                 decision_day=decision,
                 publish_due_day=publish_due,

@@ -23,7 +23,7 @@ from django.db.models.functions import TruncDate
 
 from motcua.calendar.services import WorkCalendar, current_calendar
 from motcua.dossiers.models import FINISHED_STATUSES, Dossier, SyncState
-from motcua.indicators.catalogue import is_certified_copy
+from motcua.indicators.catalogue import certified_by_key
 from motcua.indicators.models import DailyFact
 from motcua.indicators.period import local_zone
 from motcua.procedures.models import Procedure, ServiceLevel, ServiceLevelVersion
@@ -113,10 +113,10 @@ def load_procedures(ids: Iterable[int] | None = None) -> dict[int, ProcedureInfo
         levels.setdefault(pid, []).append((valid_from, level))
     return {
         pid: ProcedureInfo(
-            requires, limit, unit, tuple(levels.get(pid, ())), is_certified_copy(name)
+            requires, limit, unit, tuple(levels.get(pid, ())), certified_by_key(name, key)
         )
-        for pid, requires, limit, unit, name in procs.values_list(
-            "pk", "requires_result", "time_limit", "time_limit_unit", "name"
+        for pid, requires, limit, unit, name, key in procs.values_list(
+            "pk", "requires_result", "time_limit", "time_limit_unit", "name", "name_key"
         )
     }
 
