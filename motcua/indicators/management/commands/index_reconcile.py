@@ -71,7 +71,8 @@ class Command(BaseCommand):
         mismatches = [c for c in comparisons if c.mismatch]
         if mismatches:
             sys.stderr.write(
-                f"{len(mismatches)} differences beyond {TOLERANCE}; they point at:\n"
+                f"{len(mismatches)} difference{'s' if len(mismatches) > 1 else ''} beyond "
+                f"{TOLERANCE}; the formulas they point at:\n"
                 + "".join(f"  {line}\n" for line in mismatch_summary(comparisons, fs))
             )
             if not options["no_fail"]:
