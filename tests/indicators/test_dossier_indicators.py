@@ -298,3 +298,55 @@ def test_every_group_is_capped_and_group_5_waits_for_feedback_data(unit) -> None
             assert g.score == pytest.approx(min(g.group.max, raw))
     assert QD766.group_provisional(groups["5"].group)
     assert QD766.total_provisional
+
+
+# --- 766 group 2 rules, on factory traits ----------------------------------------------------
+
+
+def _finished(dossier, when):
+    """Finish a factory dossier at ``when`` (a plain update: the aggregates are rebuilt)."""
+    from motcua.dossiers.models import Dossier
+
+    Dossier.objects.filter(pk=dossier.pk).update(status=9, finished_at=when)
+
+
+@pytest.mark.django_db
+def test_the_time_spent_on_a_supplement_request_is_not_counted(unit) -> None:
+    # Supplement requested a day after receipt and answered two days later (factory trait).
+    paused = DossierFactory(supplemented=True, unit=unit)
+    _finished(paused, paused.due_at + dt.timedelta(days=1, hours=23))  # late by < 2 days
+    too_late = DossierFactory(supplemented=True, unit=unit)
+    _finished(too_late, too_late.due_at + dt.timedelta(days=2, hours=1))
+    plain = DossierFactory(received=True, unit=unit)
+    _finished(plain, plain.due_at + dt.timedelta(days=1))
+    assert counts(unit, "PROGRESS_ON_TIME") == (1, 3)
+
+
+@pytest.mark.django_db
+def test_a_second_supplement_request_makes_a_dossier_late(unit) -> None:
+    once = DossierFactory(supplemented=True, unit=unit)
+    twice = DossierFactory(supplemented=True, unit=unit)
+    twice.supplements = twice.supplements * 2
+    twice.save()
+    for dossier in (once, twice):
+        _finished(dossier, dossier.received_at + dt.timedelta(days=4))
+    not_yet_due = dt.datetime.fromisoformat("2024-09-30T17:00:00+07:00")
+    still_open = DossierFactory(supplemented=True, unit=unit, due_at=not_yet_due)
+    still_open.supplements = still_open.supplements * 2
+    still_open.save()
+    f = figure(unit, "PROGRESS_ON_TIME")
+    assert (f.numerator, f.denominator) == (1, 3)
+    assert f.score == pytest.approx(20 / 3)
+
+
+@pytest.mark.django_db
+def test_without_a_due_date_the_procedures_legal_limit_applies(unit) -> None:
+    # 5 working days from Thursday 01/08/2024 09:00: Thursday 08/08/2024 09:00.
+    in_time = DossierFactory(received=True, unit=unit, due_at=None)
+    _finished(in_time, dt.datetime.fromisoformat("2024-08-08T08:00:00+07:00"))
+    late = DossierFactory(received=True, unit=unit, due_at=None)
+    _finished(late, dt.datetime.fromisoformat("2024-08-09T16:00:00+07:00"))
+    no_limit = ProcedureFactory(time_limit=0)
+    unlimited = DossierFactory(received=True, unit=unit, due_at=None, procedure=no_limit)
+    _finished(unlimited, dt.datetime.fromisoformat("2024-08-30T16:00:00+07:00"))
+    assert counts(unit, "PROGRESS_ON_TIME") == (2, 3)
