@@ -1,11 +1,12 @@
 """Indicators as data.
 
-An indicator is a numerator and a denominator, each a count of dossiers (through the daily
-aggregates), of distinct procedures among them, or of payment transactions, selected by a
-predicate (predicates.py) for a period; plus a scoring rule. A formula set groups
-indicators under a versioned id with a valid-from date. Adding an indicator or a corrected
-formula means adding data here (a new FormulaSet), never touching the engine. Codes are
-those of INDICATORS.md.
+An indicator is a numerator and a denominator, each a :class:`Count` from a named source
+(sources.py, catalogue.py): dossiers (through the daily aggregates), distinct procedures
+among them, payment transactions, the procedures each unit applies (the catalogue), or
+units; each selected by a predicate (predicates.py) for a period; plus a scoring rule. A
+formula set groups indicators under a versioned id with a valid-from date. Adding an
+indicator or a corrected formula means adding data here (a new FormulaSet), never touching
+the engine. Codes are those of INDICATORS.md (group 3's, not named there, are ours).
 """
 
 from __future__ import annotations
