@@ -227,8 +227,46 @@ def _test(
     return True, c.label or "✓"
 
 
+def _count_pairs(
+    counts: Mapping[str, Count],
+    units: Mapping[int, str],
+    period: Period,
+    pairs: Mapping[str, Mapping[int, set[int]]],
+    result: UnitCounts,
+) -> None:
+    facts = {f.procedure_id: f for f in catalogue_facts(period)}
+    applies = Applicability(set(facts))
+    # Each procedure is tested once per count, then intersected per unit.
+    passing = {
+        key: {pid for pid, f in facts.items() if c.where is None or c.where.test(f, period)}
+        for key, c in counts.items()
+    }
+    for unit_id, level in units.items():
+        applied = applies.of(unit_id, level)
+        for key, c in counts.items():
+            pool = pairs[key].get(unit_id, set()) if c.having is not None else applied
+            result[unit_id][key] = len(pool & applied & passing[key])
+
+
+def _count_units(
+    counts: Mapping[str, Count],
+    units: Mapping[int, str],
+    period: Period,
+    pairs: Mapping[str, Mapping[int, set[int]]],
+    result: UnitCounts,
+) -> None:
+    for unit_id, level in units.items():
+        facts = UnitFacts(unit_id, level)
+        for key, c in counts.items():
+            ok = c.where is None or c.where.test(facts, period)
+            if c.having is not None:
+                ok = ok and bool(pairs[key].get(unit_id))
+            result[unit_id][key] = int(ok)
+
+
 class CatalogueSource(Source):
-    """(unit, procedure) pairs of the procedures each unit applies (module docstring)."""
+    """(unit, procedure) pairs of the procedures each unit applies (``catalogue``), and the
+    units themselves (``units``): one source, so both share one query over the dossiers."""
 
     def count(
         self, counts: Mapping[str, Count], unit_ids: Sequence[int], period: Period
@@ -237,20 +275,13 @@ class CatalogueSource(Source):
         result: UnitCounts = defaultdict(dict)
         if not units or not counts:
             return result
-        facts = {f.procedure_id: f for f in catalogue_facts(period)}
-        applies = Applicability(set(facts))
-        # Catalogue-only counts: each procedure tested once, then summed per unit.
-        passing = {
-            key: {pid for pid, f in facts.items() if c.where is None or c.where.test(f, period)}
-            for key, c in counts.items()
-        }
         having = {key: c.having for key, c in counts.items() if c.having is not None}
         pairs = dossier_pairs(having, list(units), period)
-        for unit_id, level in units.items():
-            applied = applies.of(unit_id, level)
-            for key in counts:
-                pool = pairs[key].get(unit_id, set()) if key in having else applied
-                result[unit_id][key] = len(pool & applied & passing[key])
+        pair_counts = {k: c for k, c in counts.items() if c.source != "units"}
+        if pair_counts:
+            _count_pairs(pair_counts, units, period, pairs, result)
+        unit_counts = {k: c for k, c in counts.items() if c.source == "units"}
+        _count_units(unit_counts, units, period, pairs, result)
         return result
 
     def explain(
@@ -262,75 +293,58 @@ class CatalogueSource(Source):
         offset: int,
         limit: int,
     ) -> Explanation:
-        """The (unit, procedure) pairs in b and in a−b, by unit code then procedure code."""
-        units = existing_units(unit_ids, period.end)
-        facts = {f.procedure_id: f for f in catalogue_facts(period)}
-        applies = Applicability(set(facts))
-        having = {k: c.having for k, c in (("b", numerator), ("a", denominator)) if c.having}
-        pairs = dossier_pairs(having, list(units), period)
-        codes = dict(Unit.objects.filter(pk__in=list(units)).values_list("pk", "code"))
-
-        def items() -> Iterator[tuple[bool, Explained]]:
-            for unit_id in sorted(units, key=lambda u: codes.get(u) or ""):
-                applied = sorted(applies.of(unit_id, units[unit_id]), key=lambda p: facts[p].code)
-                for pid in applied:
-                    f = facts[pid]
-                    found_a = pairs["a"].get(unit_id) if "a" in pairs else None
-                    if not _test(denominator, f, period, found_a, pid)[0]:
-                        continue
-                    found_b = pairs["b"].get(unit_id) if "b" in pairs else None
-                    ok, reason = _test(numerator, f, period, found_b, pid)
-                    yield ok, Explained(pid, f.code, reason, "procedure", unit_id)
-
-        return paginate(items(), offset, limit)
-
-
-class UnitSource(Source):
-    """Units existing on the period's last day (:class:`UnitFacts`), optionally with ≥1
-    dossier satisfying ``having`` in the period."""
-
-    def count(
-        self, counts: Mapping[str, Count], unit_ids: Sequence[int], period: Period
-    ) -> UnitCounts:
-        units = existing_units(unit_ids, period.end)
-        result: UnitCounts = defaultdict(dict)
-        having = {key: c.having for key, c in counts.items() if c.having is not None}
-        pairs = dossier_pairs(having, list(units), period)
-        for unit_id, level in units.items():
-            facts = UnitFacts(unit_id, level)
-            for key, c in counts.items():
-                ok = c.where is None or c.where.test(facts, period)
-                if key in having:
-                    ok = ok and bool(pairs[key].get(unit_id))
-                result[unit_id][key] = int(ok)
-        return result
-
-    def explain(
-        self,
-        numerator: Count,
-        denominator: Count,
-        unit_ids: Sequence[int],
-        period: Period,
-        offset: int,
-        limit: int,
-    ) -> Explanation:
-        """The units in b and in a−b, by code."""
+        """The (unit, procedure) pairs, or the units, in b and in a−b, by code."""
         units = existing_units(unit_ids, period.end)
         having = {k: c.having for k, c in (("b", numerator), ("a", denominator)) if c.having}
         pairs = dossier_pairs(having, list(units), period)
         codes = dict(Unit.objects.filter(pk__in=list(units)).values_list("pk", "code"))
-        with_dossiers = {key: set(found) for key, found in pairs.items()}
-
-        def items() -> Iterator[tuple[bool, Explained]]:
-            for unit_id in sorted(units, key=lambda u: codes.get(u) or ""):
-                facts = UnitFacts(unit_id, units[unit_id])
-                if not _test(denominator, facts, period, with_dossiers.get("a"), unit_id)[0]:
-                    continue
-                ok, reason = _test(numerator, facts, period, with_dossiers.get("b"), unit_id)
-                yield ok, Explained(unit_id, codes.get(unit_id) or "", reason, "unit", unit_id)
-
-        return paginate(items(), offset, limit)
+        ordered = sorted(units, key=lambda u: codes.get(u) or "")
+        if denominator.source == "units":
+            items = _unit_items(numerator, denominator, ordered, units, codes, period, pairs)
+        else:
+            items = _pair_items(numerator, denominator, ordered, units, period, pairs)
+        return paginate(items, offset, limit)
 
 
-register("catalogue", CatalogueSource())
-register("units", UnitSource())
+def _pair_items(
+    numerator: Count,
+    denominator: Count,
+    ordered: list[int],
+    units: Mapping[int, str],
+    period: Period,
+    pairs: Mapping[str, Mapping[int, set[int]]],
+) -> Iterator[tuple[bool, Explained]]:
+    facts = {f.procedure_id: f for f in catalogue_facts(period)}
+    applies = Applicability(set(facts))
+    for unit_id in ordered:
+        found_a = pairs["a"].get(unit_id) if "a" in pairs else None
+        found_b = pairs["b"].get(unit_id) if "b" in pairs else None
+        for pid in sorted(applies.of(unit_id, units[unit_id]), key=lambda p: facts[p].code):
+            f = facts[pid]
+            if not _test(denominator, f, period, found_a, pid)[0]:
+                continue
+            ok, reason = _test(numerator, f, period, found_b, pid)
+            yield ok, Explained(pid, f.code, reason, "procedure", unit_id)
+
+
+def _unit_items(
+    numerator: Count,
+    denominator: Count,
+    ordered: list[int],
+    units: Mapping[int, str],
+    codes: Mapping[int, str | None],
+    period: Period,
+    pairs: Mapping[str, Mapping[int, set[int]]],
+) -> Iterator[tuple[bool, Explained]]:
+    with_dossiers = {key: set(found) for key, found in pairs.items()}
+    for unit_id in ordered:
+        facts = UnitFacts(unit_id, units[unit_id])
+        if not _test(denominator, facts, period, with_dossiers.get("a"), unit_id)[0]:
+            continue
+        ok, reason = _test(numerator, facts, period, with_dossiers.get("b"), unit_id)
+        yield ok, Explained(unit_id, codes.get(unit_id) or "", reason, "unit", unit_id)
+
+
+_catalogue = CatalogueSource()
+register("catalogue", _catalogue)
+register("units", _catalogue)
