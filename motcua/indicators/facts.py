@@ -25,6 +25,7 @@ from django.db.models.functions import TruncDate
 from motcua.calendar.services import WorkCalendar, current_calendar
 from motcua.dossiers.models import FINISHED_STATUSES, Dossier, SyncState
 from motcua.indicators import series
+from motcua.indicators.catalogue import certified_by_key
 from motcua.indicators.models import DailyFact
 from motcua.indicators.period import local_zone
 from motcua.procedures.models import Procedure, ServiceLevel, ServiceLevelVersion
@@ -81,6 +82,7 @@ class Facts(NamedTuple):
     online_paid: int
     has_fee: bool
     citizen_data: bool
+    certified_copy: bool
     lag_class: int
 
 
@@ -93,6 +95,7 @@ class ProcedureInfo:
     time_limit: Decimal
     time_limit_unit: str
     levels: tuple[tuple[dt.date, str], ...]  # (valid_from, level), sorted
+    certified_copy: bool = False
 
     def level_on(self, day: dt.date | None) -> str:
         if day is None or not self.levels:
@@ -112,9 +115,11 @@ def load_procedures(ids: Iterable[int] | None = None) -> dict[int, ProcedureInfo
     for pid, valid_from, level in versions.values_list("procedure_id", "valid_from", "level"):
         levels.setdefault(pid, []).append((valid_from, level))
     return {
-        pid: ProcedureInfo(requires, limit, unit, tuple(levels.get(pid, ())))
-        for pid, requires, limit, unit in procs.values_list(
-            "pk", "requires_result", "time_limit", "time_limit_unit"
+        pid: ProcedureInfo(
+            requires, limit, unit, tuple(levels.get(pid, ())), certified_by_key(name, key)
+        )
+        for pid, requires, limit, unit, name, key in procs.values_list(
+            "pk", "requires_result", "time_limit", "time_limit_unit", "name", "name_key"
         )
     }
 
@@ -206,6 +211,16 @@ def _not_before(day: dt.date | None, floor: dt.date | None) -> dt.date | None:
     return max(day, floor) if day is not None and floor is not None else day
 
 
+def database_codes(items: Sequence[object]) -> set[str]:
+    """The national databases a dossier used (DSKetNoiCSDL), upper-cased: each item is a code
+    or, as DVCQG sends it, a record whose values name the database (e.g. ``MaCSDL``)."""
+    codes: set[str] = set()
+    for item in items:
+        values = item.values() if isinstance(item, Mapping) else [item]
+        codes.update(str(value).strip().upper() for value in values if value)
+    return codes
+
+
 def facts_of(row: Mapping[str, Any], proc: ProcedureInfo, calendar: WorkCalendar) -> Facts:
     """The facts of one dossier (``row`` has the DOSSIER_COLUMNS).
 
@@ -219,7 +234,7 @@ def facts_of(row: Mapping[str, Any], proc: ProcedureInfo, calendar: WorkCalendar
     finished = finish_moment(row)
     due = effective_due(row, proc, calendar)
     supplements = row["supplements"] or []
-    databases = {str(code).upper() for code in row["national_databases"] or []}
+    databases = database_codes(row["national_databases"] or [])
     finished_day = _not_before(finished.astimezone(zone).date() if finished else None, received_day)
     return Facts(
         unit_id=row["unit_id"],
@@ -244,6 +259,7 @@ def facts_of(row: Mapping[str, Any], proc: ProcedureInfo, calendar: WorkCalendar
         online_paid=row["online_paid"],
         has_fee=row["fee_total"] > 0,
         citizen_data=row["vneid_verified"] or bool(databases & POPULATION_DB_CODES),
+        certified_copy=proc.certified_copy,
         lag_class=lag_class(received_day, finished_day),
     )
 

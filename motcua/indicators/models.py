@@ -36,6 +36,7 @@ class DailyFact(models.Model):
     online_paid = models.PositiveSmallIntegerField()
     has_fee = models.BooleanField()
     citizen_data = models.BooleanField()
+    certified_copy = models.BooleanField(default=False)
     lag_class = models.PositiveSmallIntegerField()
     n = models.PositiveIntegerField()
 
@@ -49,6 +50,58 @@ class DailyFact(models.Model):
 
     def __str__(self) -> str:
         return f"{self.unit_id}/{self.procedure_id}/{self.received_day}: {self.n}"
+
+
+class OfficialEvaluation(models.Model):
+    """A DVCQG evaluation response, stored as given (``raw``) with its figures below.
+
+    The same file imported twice is one evaluation (``content_hash`` of the canonical JSON).
+    """
+
+    class Shape(models.TextChoices):
+        TREE = "tree", "data.parent + data.children[]"
+        METRICS = "metrics", "data.overview.metrics[] + data.evaluation[].metrics[]"
+
+    content_hash = models.CharField(max_length=64, unique=True)
+    source_name = models.CharField(max_length=255, blank=True)
+    shape = models.CharField(max_length=10, choices=Shape.choices)
+    period_start = models.DateField(null=True, blank=True)
+    period_end = models.DateField(null=True, blank=True)
+    raw = models.JSONField()
+    imported_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"{self.source_name or self.content_hash[:12]} ({self.shape})"
+
+
+class OfficialFigure(models.Model):
+    """One unit's official figure for an indicator, a group (``group:2``) or the total.
+
+    Numbers are as published: null stays null, never 0.
+    """
+
+    evaluation = models.ForeignKey(
+        OfficialEvaluation, on_delete=models.CASCADE, related_name="figures"
+    )
+    unit = models.ForeignKey(Unit, null=True, on_delete=models.SET_NULL, related_name="+")
+    unit_code = models.CharField(max_length=60, blank=True)
+    indicator = models.CharField(max_length=80)
+    numerator = models.FloatField(null=True)
+    denominator = models.FloatField(null=True)
+    ratio = models.FloatField(null=True)
+    score = models.FloatField(null=True)
+    max_score = models.FloatField(null=True)
+    raw = models.JSONField(default=dict)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["evaluation", "unit_code", "indicator"], name="one_official_figure"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit_code} {self.indicator}: {self.score}"
 
 
 class RunningTotal(models.Model):

@@ -1,11 +1,12 @@
 """Indicators as data.
 
-An indicator is a numerator and a denominator, each a count of dossiers (through the daily
-aggregates), of distinct procedures among them, or of payment transactions, selected by a
-predicate (predicates.py) for a period; plus a scoring rule. A formula set groups
-indicators under a versioned id with a valid-from date. Adding an indicator or a corrected
-formula means adding data here (a new FormulaSet), never touching the engine. Codes are
-those of INDICATORS.md.
+An indicator is a numerator and a denominator, each a :class:`Count` from a named source
+(sources.py, catalogue.py): dossiers (through the daily aggregates), distinct procedures
+among them, payment transactions, the procedures each unit applies (the catalogue), or
+units; each selected by a predicate (predicates.py) for a period; plus a scoring rule. A
+formula set groups indicators under a versioned id with a valid-from date. Adding an
+indicator or a corrected formula means adding data here (a new FormulaSet), never touching
+the engine. Codes are those of INDICATORS.md (group 3's, not named there, are ours).
 """
 
 from __future__ import annotations
@@ -33,19 +34,34 @@ from motcua.indicators.predicates import (
 
 @dataclass(frozen=True)
 class Count:
-    """What to count: ``dossiers`` (via the daily aggregates) that satisfy ``where``,
-    ``procedures`` with at least one such dossier (per handling unit), or ``payments``
-    whose transactions satisfy ``payment_where``."""
+    """What to count, from which source (``sources.py``; the name picks a registered
+    :class:`~motcua.indicators.sources.Source`):
+
+    - ``dossiers`` (via the daily aggregates) that satisfy ``where``;
+    - ``procedures``: distinct procedures with at least one such dossier, per handling unit;
+    - ``payments``: transactions satisfying ``payment_where``;
+    - ``catalogue``: (unit, procedure) pairs of the procedures each unit applies whose
+      catalogue facts (:class:`~motcua.indicators.catalogue.ProcedureFacts`) satisfy
+      ``where``, and, when ``having`` is given, with ≥1 dossier of that unit and procedure
+      satisfying ``having`` in the period;
+    - ``units``: the units themselves (:class:`~motcua.indicators.catalogue.UnitFacts`)
+      satisfying ``where``, and, with ``having``, with ≥1 such dossier in the period.
+    """
 
     source: str
     where: Pred | None = None
     payment_where: Callable[[Period], Q] | None = None
     label: str = ""
+    having: Pred | None = None
 
 
 @dataclass(frozen=True)
 class Scoring:
-    """Score = min(max, max × rate / full_at); ``if_empty`` is the score when a = 0."""
+    """Score = min(max, max × rate / full_at); ``if_empty`` is the score when a = 0.
+
+    ``full_at`` is the rate that earns full marks (0.8 for 3.1 and REUSED_DIGITIZED_DATA,
+    0.5 for 3.3); 3b's min(2, 2.5·B) is ``Scoring(2, full_at=0.8)``.
+    """
 
     max: float
     full_at: float = 1.0
@@ -55,6 +71,14 @@ class Scoring:
         if rate is None:
             return self.if_empty
         return min(self.max, self.max * rate / self.full_at)
+
+    def describe(self) -> str:
+        """The rule in words, e.g. ``min(2, 2.5 × rate); 6 when a = 0``."""
+        slope = self.max / self.full_at
+        text = f"min({self.max:g}, {slope:g} × rate)" if self.full_at != 1 else f"{slope:g} × rate"
+        if self.if_empty:
+            text += f"; {self.if_empty:g} when a = 0"
+        return text
 
 
 NO_SCORE = Scoring(0.0)
@@ -71,15 +95,32 @@ class Indicator:
     scoring: Scoring = NO_SCORE
     group: str = ""
     provisional: bool = False
+    # Further (b, a) factors multiplying the rate: rate = b/a × Π bᵢ/aᵢ (766 3.3).
+    times: tuple[tuple[Count, Count], ...] = ()
+
+    def counts(self) -> dict[str, Count]:
+        """Every count the indicator needs, keyed ``CODE__b``, ``CODE__a``, ``CODE__b1``…"""
+        result = {f"{self.code}__b": self.numerator, f"{self.code}__a": self.denominator}
+        for i, (b, a) in enumerate(self.times, start=1):
+            result[f"{self.code}__b{i}"] = b
+            result[f"{self.code}__a{i}"] = a
+        return result
 
 
 @dataclass(frozen=True)
 class Group:
+    """A scored group: its score is the sum of its indicators' scores, capped at ``max``.
+
+    ``pending`` names what a group still needs (e.g. ``"feedback data"``): such a group is
+    listed with no score, and the group and the total stay provisional.
+    """
+
     code: str
     name_vi: str
     max: float
     indicators: tuple[str, ...]
     provisional: bool = False
+    pending: str = ""
 
 
 @dataclass(frozen=True)
@@ -99,6 +140,19 @@ class FormulaSet:
     @property
     def max_score(self) -> float:
         return sum(g.max for g in self.groups)
+
+    def group_provisional(self, group: Group) -> bool:
+        """A group is provisional when marked so, pending, or any indicator is."""
+        codes = set(group.indicators)
+        return (
+            group.provisional
+            or bool(group.pending)
+            or any(i.provisional for i in self.indicators if i.code in codes)
+        )
+
+    @property
+    def total_provisional(self) -> bool:
+        return any(self.group_provisional(g) for g in self.groups)
 
 
 # --- atoms (field names of DailyFact / Facts) ------------------------------------------
@@ -121,6 +175,28 @@ paid_online = In("online_paid", (1, 2), "đã thanh toán trực tuyến")
 has_fee = Eq("has_fee", True, "hồ sơ có phí, lệ phí")
 citizen = Eq("applicant_type", 1, "chủ hồ sơ là công dân")
 citizen_data = Eq("citizen_data", True, "khai thác CSDL dân cư hoặc tài khoản VNeID")
+certified_copy = Eq("certified_copy", True, "thủ tục chứng thực bản sao")
+e_result_if_required = Labelled(
+    Not(requires_result) | has_result_file,
+    "có kết quả điện tử (thủ tục có kết quả giấy)",
+)
+
+# --- catalogue atoms (fields of catalogue.ProcedureFacts, as of the period's last day) ---
+
+offered_online = Eq("online_offered", True, "thủ tục cung cấp DVCTT (một phần, toàn trình)")
+offered_full = Eq("service_level", "full", "thủ tục cung cấp DVCTT toàn trình")
+payment_deployed = Eq("payment_deployed", True, "đã triển khai thanh toán trực tuyến")
+obligation = Eq("financial_obligation", True, "thủ tục có nghĩa vụ tài chính")
+with_fee = Eq("has_fee", True, "thủ tục có phí, lệ phí")
+publish_due = DayIn("publish_due_day", "phải công bố trong kỳ")
+decided_on_time = Eq("decided_on_time", True, "quyết định công bố đúng hạn")
+public_in_scope = Labelled(
+    DayIn("published_day") | DayIn("public_due_day"), "công khai hoặc đến hạn công khai trong kỳ"
+)
+published_on_time = Eq("published_on_time", True, "công khai trong 5 ngày làm việc")
+published = DayByEnd("published_day", "đã công khai trên CSDLQG")
+content_full = Eq("content_full", True, "công khai đủ 7 bộ phận")
+commune = Eq("level", "commune", "đơn vị cấp xã")
 
 
 def _late_reason(facts: object, p: Period) -> str:
@@ -157,6 +233,16 @@ def dossiers(where: Pred, label: str = "") -> Count:
 
 def procedures(where: Pred, label: str = "") -> Count:
     return Count("procedures", where=where, label=label)
+
+
+def catalogue(where: Pred | None = None, having: Pred | None = None, label: str = "") -> Count:
+    """Procedures the unit applies (catalogue.py) satisfying ``where``, with ≥1 dossier
+    satisfying ``having`` in the period when given."""
+    return Count("catalogue", where=where, having=having, label=label)
+
+
+def units(where: Pred, having: Pred | None = None, label: str = "") -> Count:
+    return Count("units", where=where, having=having, label=label)
 
 
 def _payments_in(p: Period) -> Q:
@@ -262,9 +348,77 @@ PLAN_INDICATORS: tuple[Indicator, ...] = (
         dossiers(received),
         "hồ sơ tiếp nhận trong kỳ đã đồng bộ lên Cổng DVCQG / hồ sơ tiếp nhận trong kỳ",
     ),
+    Indicator(
+        "procedures_with_dossiers",
+        "TTHC có phát sinh hồ sơ",
+        "Online procedures with dossiers",
+        catalogue(offered_online, having=received),
+        catalogue(offered_online),
+        "thủ tục cung cấp DVCTT có ít nhất 1 hồ sơ tiếp nhận trong kỳ tại đơn vị"
+        " / thủ tục cung cấp DVCTT đơn vị áp dụng",
+    ),
+    Indicator(
+        "full_online_provision",
+        "Tỷ lệ cung cấp DVCTT toàn trình",
+        "Full-online provision",
+        catalogue(offered_full),
+        catalogue(offered_online),
+        "thủ tục đơn vị áp dụng cung cấp DVCTT toàn trình / thủ tục đơn vị áp dụng đủ điều"
+        " kiện toàn trình (đang cung cấp DVCTT một phần hoặc toàn trình)",
+    ),
+    Indicator(
+        "payment_enabled_procedures",
+        "TTHC có nghĩa vụ tài chính được triển khai thanh toán trực tuyến",
+        "Procedures with online payment deployed",
+        catalogue(obligation & payment_deployed),
+        catalogue(obligation),
+        "thủ tục có nghĩa vụ tài chính đã triển khai thanh toán trực tuyến"
+        " / thủ tục có nghĩa vụ tài chính",
+    ),
+    Indicator(
+        "e_certified_copy",
+        "Tỷ lệ chứng thực bản sao điện tử",
+        "Electronic certified copies",
+        dossiers(received & certified_copy & has_result_file),
+        dossiers(received & certified_copy),
+        "hồ sơ chứng thực bản sao tiếp nhận trong kỳ có bản sao điện tử (tệp kết quả)"
+        " / hồ sơ chứng thực bản sao tiếp nhận trong kỳ",
+    ),
 )
 
 QD766_INDICATORS: tuple[Indicator, ...] = (
+    Indicator(
+        "PUBLISH_ON_TIME",
+        "Công bố TTHC đúng hạn",
+        "Procedures published on time",
+        catalogue(publish_due & decided_on_time),
+        catalogue(publish_due),
+        "thủ tục có quyết định công bố không muộn hơn ngày hiệu lực của văn bản quy định"
+        " − 5 ngày làm việc / thủ tục phải công bố trong kỳ",
+        Scoring(6),
+        group="1",
+    ),
+    Indicator(
+        "PUBLIC_UPDATE_ON_TIME",
+        "Công khai TTHC đúng hạn",
+        "Procedures made public on time",
+        catalogue(public_in_scope & published_on_time),
+        catalogue(public_in_scope),
+        "thủ tục công khai trên CSDLQG trong 5 ngày làm việc kể từ quyết định công bố"
+        " / thủ tục công khai hoặc đến hạn công khai trong kỳ",
+        Scoring(4),
+        group="1",
+    ),
+    Indicator(
+        "PUBLIC_CONTENT_FULL",
+        "Công khai đầy đủ nội dung TTHC",
+        "Procedures published in full",
+        catalogue(published & content_full),
+        catalogue(published),
+        "thủ tục công khai đủ 7 bộ phận / thủ tục đã công khai",
+        Scoring(2),
+        group="1",
+    ),
     Indicator(
         "DOSSIER_SYNC",
         "Đồng bộ hồ sơ lên Cổng DVCQG",
@@ -287,6 +441,42 @@ QD766_INDICATORS: tuple[Indicator, ...] = (
         group="2",
     ),
     Indicator(
+        "ONLINE_SERVICE_OFFERED",
+        "3.1 Cung cấp DVCTT",
+        "3.1 Online services offered",
+        catalogue(offered_online),
+        catalogue(),
+        "thủ tục cung cấp DVCTT (một phần, toàn trình) / thủ tục đơn vị áp dụng;"
+        " đủ điểm khi đạt 80%",
+        Scoring(2, full_at=0.8),
+        group="3",
+        provisional=True,
+    ),
+    Indicator(
+        "ONLINE_SERVICE_USED",
+        "3.2 DVCTT phát sinh hồ sơ trực tuyến",
+        "3.2 Online services used",
+        catalogue(offered_online, having=received & online),
+        catalogue(offered_online),
+        "DVCTT có ít nhất 1 hồ sơ trực tuyến tiếp nhận trong kỳ / DVCTT đơn vị cung cấp",
+        Scoring(4),
+        group="3",
+        provisional=True,
+    ),
+    Indicator(
+        "ONLINE_DOSSIER_SHARE",
+        "3.3 Tỷ lệ hồ sơ trực tuyến",
+        "3.3 Online dossier share",
+        dossiers(received & online & e_result_if_required),
+        dossiers(received),
+        "(hồ sơ trực tuyến tiếp nhận trong kỳ, thủ tục có kết quả giấy phải có kết quả điện tử"
+        " / hồ sơ tiếp nhận trong kỳ) × tỷ lệ đồng bộ DOSSIER_SYNC; đủ điểm khi đạt 50%",
+        Scoring(6, full_at=0.5),
+        group="3",
+        provisional=True,
+        times=((dossiers(received & synced), dossiers(received)),),
+    ),
+    Indicator(
         "ONLINE_PAYMENT_DOSSIER",
         "Hồ sơ thanh toán trực tuyến (A)",
         "Dossiers paid online (A)",
@@ -300,12 +490,23 @@ QD766_INDICATORS: tuple[Indicator, ...] = (
         "ONLINE_PAYMENT_FORMALITY",
         "Thủ tục phát sinh thanh toán trực tuyến (B)",
         "Procedures with an online payment (B)",
-        procedures(received & has_fee & paid_online),
-        procedures(received & has_fee),
-        "thủ tục có ít nhất 1 hồ sơ thanh toán trực tuyến / thủ tục có hồ sơ có phí",
+        catalogue(with_fee, having=received & paid_online),
+        catalogue(with_fee),
+        "thủ tục có phí có ít nhất 1 hồ sơ thanh toán trực tuyến tiếp nhận trong kỳ"
+        " / thủ tục có phí, lệ phí; điểm min(2; 2,5 × B)",
         Scoring(2, full_at=0.8),
         group="3b",
-        provisional=True,
+    ),
+    Indicator(
+        "ONLINE_PAYMENT_FEE_DATA",
+        "Thủ tục có dữ liệu phí trên hồ sơ (C)",
+        "Procedures whose dossiers carry fee data (C)",
+        catalogue(with_fee, having=received & has_fee),
+        catalogue(with_fee),
+        "thủ tục có phí có hồ sơ tiếp nhận trong kỳ mang dữ liệu phí, lệ phí"
+        " / thủ tục có phí, lệ phí; điểm 2,5 × C",
+        Scoring(2.5),
+        group="3b",
     ),
     Indicator(
         "ORIGINAL_RESULT_AVAILABLE",
@@ -325,6 +526,16 @@ QD766_INDICATORS: tuple[Indicator, ...] = (
         dossiers(received),
         "hồ sơ có tệp cho thành phần và (nếu có) kết quả / hồ sơ tiếp nhận",
         Scoring(4),
+        group="4",
+    ),
+    Indicator(
+        "ELECTRONIC_CERTIFIED_COPY",
+        "Chứng thực bản sao điện tử",
+        "Electronic certified copies",
+        units(commune, having=received & certified_copy & has_result_file),
+        units(commune),
+        "xã có ít nhất 1 hồ sơ chứng thực bản sao điện tử tiếp nhận trong kỳ / số xã",
+        Scoring(2),
         group="4",
     ),
     Indicator(
@@ -370,14 +581,24 @@ QD766_INDICATORS: tuple[Indicator, ...] = (
 )
 
 QD766_GROUPS: tuple[Group, ...] = (
-    Group("1", "Công khai, minh bạch", 18, ("DOSSIER_SYNC",), provisional=True),
+    Group(
+        "1",
+        "Công khai, minh bạch",
+        18,
+        ("PUBLISH_ON_TIME", "PUBLIC_UPDATE_ON_TIME", "PUBLIC_CONTENT_FULL", "DOSSIER_SYNC"),
+    ),
     Group("2", "Tiến độ, kết quả giải quyết", 20, ("PROGRESS_ON_TIME",)),
+    Group(
+        "3",
+        "Dịch vụ công trực tuyến",
+        12,
+        ("ONLINE_SERVICE_OFFERED", "ONLINE_SERVICE_USED", "ONLINE_DOSSIER_SHARE"),
+    ),
     Group(
         "3b",
         "Thanh toán trực tuyến",
         10,
-        ("ONLINE_PAYMENT_DOSSIER", "ONLINE_PAYMENT_FORMALITY"),
-        provisional=True,
+        ("ONLINE_PAYMENT_DOSSIER", "ONLINE_PAYMENT_FORMALITY", "ONLINE_PAYMENT_FEE_DATA"),
     ),
     Group(
         "4",
@@ -386,13 +607,15 @@ QD766_GROUPS: tuple[Group, ...] = (
         (
             "ORIGINAL_RESULT_AVAILABLE",
             "SO_HOA_GIAY_TO_GIAI_QUYET",
+            "ELECTRONIC_CERTIFIED_COPY",
             "REUSED_DIGITIZED_DATA",
             "SYNCED_WITH_DVCQG_PERSONAL_STORAGE",
             "CITIZEN_DATA_CONNECTED_FORMALITY",
             "CITIZEN_DATA_CONNECTED_DOSSIER",
         ),
-        provisional=True,
     ),
+    # Needs PAKN (petitions) and ratings, which the feedback models will provide.
+    Group("5", "Mức độ hài lòng", 18, (), pending="feedback data"),
 )
 
 FORMULA_SETS: dict[str, FormulaSet] = {

@@ -70,7 +70,7 @@ def figure_rows(
     if formula_set.groups:
         totals: dict[int, float] = {}
         for g in group_scores(formula_set, figures):
-            totals[g.unit_id] = totals.get(g.unit_id, 0.0) + g.score
+            totals[g.unit_id] = totals.get(g.unit_id, 0.0) + (g.score or 0.0)
             rows.append(
                 base(g.unit_id)
                 | {
@@ -79,12 +79,12 @@ def figure_rows(
                     "numerator": None,
                     "denominator": None,
                     "rate": None,
-                    "score": round(g.score, 4),
+                    "score": None if g.score is None else round(g.score, 4),
                     "max_score": g.group.max,
-                    "provisional": g.group.provisional,
+                    "provisional": formula_set.group_provisional(g.group),
+                    "pending": g.group.pending,
                 }
             )
-        provisional = any(g.provisional for g in formula_set.groups)
         for unit_id, total in totals.items():
             rows.append(
                 base(unit_id)
@@ -96,7 +96,7 @@ def figure_rows(
                     "rate": None,
                     "score": round(total, 4),
                     "max_score": formula_set.max_score,
-                    "provisional": provisional,
+                    "provisional": formula_set.total_provisional,
                 }
             )
     return rows

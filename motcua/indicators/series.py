@@ -25,7 +25,7 @@ import datetime as dt
 import logging
 from array import array
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextvars import ContextVar
 from functools import cache
 from typing import Any
@@ -434,3 +434,57 @@ def combine(
         else:
             total += term.sign * running.get((term.kind, m.anchor, m.key), 0)
     return total
+
+
+# --- the engine's fast path -------------------------------------------------------------
+
+Fast = dict[str, tuple[str, list[Term]]]
+
+
+def split(counts: Mapping[str, Any]) -> tuple[Fast, dict[str, Any]]:
+    """Dossier and procedure counts answerable from the stored totals (with their source
+    and terms), and the rest, to be counted from the daily aggregates."""
+    done = built()
+    fast: Fast = {}
+    slow: dict[str, Any] = {}
+    for key, count in counts.items():
+        terms = decompose(count.where) if count.where is not None else None
+        if terms is not None and _answerable(count.source, terms, done):
+            fast[key] = (count.source, terms)
+        else:
+            slow[key] = count
+    return fast, slow
+
+
+def _answerable(source: str, terms: list[Term], done: set[str]) -> bool:
+    if source == "dossiers":
+        return all(t.kind == "span" or built_key("d", t.measure) in done for t in terms)
+    if source == "procedures":
+        return is_received_in(terms) and built_key("p", terms[0].measure) in done
+    return False
+
+
+def count(fast: Fast, unit_ids: Sequence[int], period: Period) -> dict[int, dict[str, int]]:
+    """``{unit: {key: n}}`` for counts returned by :func:`split` as answerable."""
+    dossier_terms = {k: terms for k, (source, terms) in fast.items() if source == "dossiers"}
+    procedure_measures = {
+        k: terms[0].measure for k, (source, terms) in fast.items() if source == "procedures"
+    }
+    all_terms = [t for terms in dossier_terms.values() for t in terms]
+    running = running_counts({t.measure for t in all_terms if t.kind != "span"}, unit_ids, period)
+    span_measures = {t.measure for t in all_terms if t.kind == "span"}
+    spans = span_counts(span_measures, unit_ids, period) if span_measures else {}
+    activity = (
+        procedure_counts(procedure_measures.values(), unit_ids, period)
+        if procedure_measures
+        else {}
+    )
+    out: dict[int, dict[str, int]] = defaultdict(dict)
+    for unit_id in unit_ids:
+        mine, my_spans = running.get(unit_id, {}), spans.get(unit_id, {})
+        for key, terms in dossier_terms.items():
+            out[unit_id][key] = combine(terms, mine, my_spans)
+        mine_p = activity.get(unit_id, {})
+        for key, measure in procedure_measures.items():
+            out[unit_id][key] = mine_p.get(measure.key, 0)
+    return out

@@ -54,3 +54,12 @@ def aggregate_totals() -> list[tuple]:
     ):
         totals[tuple(key)] = totals.get(tuple(key), 0) + n
     return sorted(totals.items(), key=repr)
+
+
+def figures_for(formula_set: Any, members: dict[int, set[int]], period: Any) -> dict:
+    """Rebuild the aggregates, compute, and key the figures by (unit id, indicator code)."""
+    from motcua.indicators.engine import compute
+    from motcua.indicators.facts import rebuild
+
+    rebuild()
+    return {(f.unit_id, f.indicator.code): f for f in compute(formula_set, members, period)}

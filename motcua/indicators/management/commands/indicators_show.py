@@ -11,7 +11,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandParser
 
 from motcua.indicators.period import Period
-from motcua.indicators.registry import formula_set
+from motcua.indicators.registry import FormulaSet, formula_set
 from motcua.indicators.report import ScopeError, figure_rows, units_in_scope
 from motcua.units.history import UnitLookupError, resolve_code
 from motcua.units.models import Level
@@ -39,6 +39,24 @@ def _pct(rate: float | None) -> str:
     return "—" if rate is None else f"{rate * 100:.2f}%".replace(".", ",")
 
 
+def _codes(fs: FormulaSet, text: str | None) -> set[str]:
+    """The codes asked for with ``--indicator``; an unknown one is an error naming it."""
+    if text is None:
+        return set()
+    known = [i.code for i in fs.indicators]
+    if fs.groups:
+        known += [f"group:{g.code}" for g in fs.groups] + ["total"]
+    codes = {code.strip() for code in text.split(",") if code.strip()}
+    if not codes:
+        raise ValueError("--indicator is empty")
+    for code in sorted(codes):
+        if code not in known:
+            raise KeyError(
+                f"unknown indicator {code!r} in formula set {fs.id} (known: {', '.join(known)})"
+            )
+    return codes
+
+
 class Command(BaseCommand):
     help = "Show indicator figures for a unit and its descendants over a period."
 
@@ -48,6 +66,9 @@ class Command(BaseCommand):
         parser.add_argument("--unit", help="DVCQG code, TT 10/2016 identifier or GSO code")
         parser.add_argument("--level", choices=[lv.value for lv in Level])
         parser.add_argument("--set", dest="set_id", default="plan")
+        parser.add_argument(
+            "--indicator", help="only these codes, comma-separated (also group:N, total)"
+        )
         parser.add_argument("--format", choices=["table", "json", "csv"], default="table")
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -61,9 +82,12 @@ class Command(BaseCommand):
             fs = formula_set(options["set_id"])
             root = resolve_code(options["unit"], on=end) if options["unit"] else None
             units = units_in_scope(period, root.pk if root else None, options["level"])
+            wanted = _codes(fs, options["indicator"])
         except (ValueError, KeyError, UnitLookupError, ScopeError) as exc:
             return _fail(str(exc).strip("'\""))
         rows = figure_rows(fs, period, units)
+        if wanted:
+            rows = [row for row in rows if row["indicator"] in wanted]
         self._print(rows, options["format"])
 
     def _print(self, rows: list[dict[str, Any]], fmt: str) -> None:

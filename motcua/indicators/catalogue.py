@@ -1,0 +1,350 @@
+"""Counting the procedure catalogue per unit: "the procedures the unit applies".
+
+Rules (docs/indicators.md, "Catalogue indicators"):
+
+* A unit applies a procedure when it is listed in the procedure's ``agencies``; or, unlisted,
+  when its level is one the procedure applies at — ``agency`` (sở, ban, ngành) when
+  ``applies_agency`` and the procedure lists no agencies, ``district`` when
+  ``applies_district``, ``commune`` when ``applies_commune``. A province (UBND tỉnh) applies
+  only the procedures that list it.
+* As of the period: only units existing on the period's last day count, and the dated facts
+  (service level, online payment deployed) are those in force on that day.
+* A unit's figure counts (unit, procedure) pairs and sums them over its members, like every
+  other count: a district applying 100 procedures with 3 communes applying 80 each counts 340.
+* ``having`` adds a condition on the dossiers: the pair has ≥1 dossier of that unit and
+  procedure satisfying it in the period (from the daily aggregates).
+
+The ``units`` source counts units instead (ELECTRONIC_CERTIFIED_COPY: communes).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterator, Mapping, Sequence
+from typing import TYPE_CHECKING, NamedTuple
+
+from motcua.calendar.services import WorkCalendar, current_calendar
+from motcua.core.text import fold
+from motcua.indicators.period import Period
+from motcua.indicators.predicates import All, Pred
+from motcua.indicators.sources import (
+    Explained,
+    Explanation,
+    Source,
+    UnitCounts,
+    dossier_pairs,
+    paginate,
+    register,
+)
+from motcua.procedures.models import (
+    PUBLICATION_COMPONENTS,
+    PaymentDeploymentVersion,
+    Procedure,
+    ProcedureFee,
+    ServiceLevel,
+    ServiceLevelVersion,
+)
+from motcua.units.models import Level, Unit
+
+if TYPE_CHECKING:
+    from motcua.indicators.registry import Count
+
+# Certified copies (chứng thực bản sao): identified by name, accent- and case-insensitive.
+CERTIFIED_COPY_KEYWORD = "chung thuc ban sao"
+# Working days a publication decision must precede its legal basis's effect (province), and
+# within which a decided procedure must be made public on the national database.
+PUBLISH_LEAD_DAYS = 5
+PUBLIC_UPDATE_DAYS = 5
+
+
+def is_certified_copy(name: str) -> bool:
+    """A certified-copy procedure: its name contains "chứng thực bản sao" (any accents or
+    case), as the national catalogue names them ("Chứng thực bản sao từ bản chính …",
+    "Cấp bản sao có chứng thực …" is not one: that is a copy of a civil-status record)."""
+    return CERTIFIED_COPY_KEYWORD in fold(name)
+
+
+def certified_by_key(name: str, name_key: str) -> bool:
+    """:func:`is_certified_copy` from the stored folded name (``Procedure.name_key``)."""
+    return CERTIFIED_COPY_KEYWORD in (name_key or fold(name))
+
+
+def working_days_before(calendar: WorkCalendar, day: dt.date, n: int) -> dt.date:
+    """The n-th working day strictly before ``day`` (``day − n working days``)."""
+    current, found = day, 0
+    while found < n:
+        current -= dt.timedelta(days=1)
+        if calendar.is_working_day(current):
+            found += 1
+    return current
+
+
+class ProcedureFacts(NamedTuple):
+    """A procedure as catalogue indicators see it, as of a period's last day."""
+
+    procedure_id: int
+    code: str
+    service_level: str
+    online_offered: bool  # partial or full
+    payment_deployed: bool
+    has_fee: bool  # declared, or a fee item with an amount > 0
+    financial_obligation: bool  # has_fee, or a declared financial obligation
+    certified_copy: bool
+    requires_result: bool
+    decision_day: dt.date | None
+    publish_due_day: dt.date | None  # legal basis effective − 5 working days
+    decided_on_time: bool
+    published_day: dt.date | None
+    public_due_day: dt.date | None  # decision + 5 working days
+    published_on_time: bool
+    content_full: bool  # all 7 components published
+
+
+class UnitFacts(NamedTuple):
+    unit_id: int
+    level: str
+
+
+def _as_of(rows: Sequence[tuple[int, dt.date, object]], day: dt.date) -> dict[int, object]:
+    """The value in force on ``day`` per procedure, from (procedure, valid_from, value)."""
+    result: dict[int, object] = {}
+    for pid, valid_from, value in sorted(rows, key=lambda r: (r[0], r[1])):
+        if valid_from <= day:
+            result[pid] = value
+    return result
+
+
+def catalogue_facts(period: Period, calendar: WorkCalendar | None = None) -> list[ProcedureFacts]:
+    """Every procedure's facts as of the period's last day."""
+    cal = calendar or current_calendar()
+    end = period.end
+    level_rows = ServiceLevelVersion.objects.values_list("procedure_id", "valid_from", "level")
+    levels = _as_of(list(level_rows), end)
+    payment_rows = PaymentDeploymentVersion.objects.values_list(
+        "procedure_id", "valid_from", "deployed"
+    )
+    deployed = _as_of(list(payment_rows), end)
+    priced = set(ProcedureFee.objects.filter(amount__gt=0).values_list("procedure_id", flat=True))
+    facts = []
+    for p in Procedure.objects.values(
+        "pk",
+        "code",
+        "name",
+        "name_key",
+        "has_fee",
+        "has_financial_obligation",
+        "requires_result",
+        "decision_date",
+        "published_date",
+        "legal_basis_effective_date",
+        "published_components",
+    ):
+        level = str(levels.get(p["pk"], ServiceLevel.NONE))
+        has_fee = p["has_fee"] or p["pk"] in priced
+        decision = p["decision_date"]
+        effective = p["legal_basis_effective_date"]
+        publish_due = working_days_before(cal, effective, PUBLISH_LEAD_DAYS) if effective else None
+        published = p["published_date"]
+        public_due = cal.add_working_days(decision, PUBLIC_UPDATE_DAYS) if decision else None
+        components = set(p["published_components"] or [])
+        facts.append(
+            ProcedureFacts(
+                procedure_id=p["pk"],
+                code=p["code"],
+                service_level=level,
+                online_offered=level in (ServiceLevel.PARTIAL, ServiceLevel.FULL),
+                payment_deployed=bool(deployed.get(p["pk"], False)),
+                has_fee=has_fee,
+                financial_obligation=has_fee or p["has_financial_obligation"],
+                certified_copy=certified_by_key(p["name"], p["name_key"]),
+                requires_result=p["requires_result"],
+                decision_day=decision,
+                publish_due_day=publish_due,
+                decided_on_time=bool(decision and publish_due and decision <= publish_due),
+                published_day=published,
+                public_due_day=public_due,
+                published_on_time=_on_time(published, public_due),
+                content_full=set(PUBLICATION_COMPONENTS) <= components,
+            )
+        )
+    return facts
+
+
+def _on_time(done: dt.date | None, due: dt.date | None) -> bool:
+    """Done, and not after the due day (no due day: nothing to be late for)."""
+    return done is not None and (due is None or done <= due)
+
+
+class Applicability:
+    """Which procedures each unit applies (see the module docstring)."""
+
+    def __init__(self, procedure_ids: set[int]) -> None:
+        flags = Procedure.objects.filter(pk__in=procedure_ids).values_list(
+            "pk", "applies_agency", "applies_district", "applies_commune"
+        )
+        through = Procedure.agencies.through
+        self.listed: dict[int, set[int]] = defaultdict(set)  # unit -> procedures
+        restricted: set[int] = set()
+        for pid, unit_id in through.objects.values_list("procedure_id", "unit_id"):
+            self.listed[unit_id].add(pid)
+            restricted.add(pid)
+        self.by_level: dict[str, set[int]] = {level: set() for level in Level}
+        for pid, agency, district, commune in flags:
+            if agency and pid not in restricted:
+                self.by_level[Level.AGENCY].add(pid)
+            if district:
+                self.by_level[Level.DISTRICT].add(pid)
+            if commune:
+                self.by_level[Level.COMMUNE].add(pid)
+
+    def of(self, unit_id: int, level: str) -> set[int]:
+        return self.by_level.get(level, set()) | self.listed.get(unit_id, set())
+
+
+def existing_units(unit_ids: Sequence[int], day: dt.date) -> dict[int, str]:
+    """``{unit_id: level}`` for the units existing on ``day``."""
+    return dict(Unit.objects.filter(pk__in=unit_ids).valid_on(day).values_list("pk", "level"))
+
+
+def describe(pred: Pred) -> str:
+    """A predicate in words: its label, or its parts' labels."""
+    if pred.label:
+        return pred.label
+    if isinstance(pred, All):
+        return ", ".join(describe(part) for part in pred.parts)
+    return "điều kiện"
+
+
+def _test(
+    c: Count, facts: object, period: Period, found: set[int] | None, item: int
+) -> tuple[bool, str]:
+    """Does ``facts`` (with ``item`` among those having dossiers) satisfy the count; why not."""
+    if c.where is not None and not c.where.test(facts, period):
+        return False, c.where.why_not(facts, period)
+    if c.having is not None and (found is None or item not in found):
+        return False, f"không có hồ sơ: {describe(c.having)}"
+    return True, c.label or "✓"
+
+
+def _count_pairs(
+    counts: Mapping[str, Count],
+    units: Mapping[int, str],
+    period: Period,
+    pairs: Mapping[str, Mapping[int, set[int]]],
+    result: UnitCounts,
+) -> None:
+    facts = {f.procedure_id: f for f in catalogue_facts(period)}
+    applies = Applicability(set(facts))
+    # Each procedure is tested once per count, then intersected per unit.
+    passing = {
+        key: {pid for pid, f in facts.items() if c.where is None or c.where.test(f, period)}
+        for key, c in counts.items()
+    }
+    for unit_id, level in units.items():
+        applied = applies.of(unit_id, level)
+        for key, c in counts.items():
+            pool = pairs[key].get(unit_id, set()) if c.having is not None else applied
+            result[unit_id][key] = len(pool & applied & passing[key])
+
+
+def _count_units(
+    counts: Mapping[str, Count],
+    units: Mapping[int, str],
+    period: Period,
+    pairs: Mapping[str, Mapping[int, set[int]]],
+    result: UnitCounts,
+) -> None:
+    for unit_id, level in units.items():
+        facts = UnitFacts(unit_id, level)
+        for key, c in counts.items():
+            ok = c.where is None or c.where.test(facts, period)
+            if c.having is not None:
+                ok = ok and bool(pairs[key].get(unit_id))
+            result[unit_id][key] = int(ok)
+
+
+class CatalogueSource(Source):
+    """(unit, procedure) pairs of the procedures each unit applies (``catalogue``), and the
+    units themselves (``units``): one source, so both share one query over the dossiers."""
+
+    def count(
+        self, counts: Mapping[str, Count], unit_ids: Sequence[int], period: Period
+    ) -> UnitCounts:
+        units = existing_units(unit_ids, period.end)
+        result: UnitCounts = defaultdict(dict)
+        if not units or not counts:
+            return result
+        having = {key: c.having for key, c in counts.items() if c.having is not None}
+        pairs = dossier_pairs(having, list(units), period)
+        pair_counts = {k: c for k, c in counts.items() if c.source != "units"}
+        if pair_counts:
+            _count_pairs(pair_counts, units, period, pairs, result)
+        unit_counts = {k: c for k, c in counts.items() if c.source == "units"}
+        _count_units(unit_counts, units, period, pairs, result)
+        return result
+
+    def explain(
+        self,
+        numerator: Count,
+        denominator: Count,
+        unit_ids: Sequence[int],
+        period: Period,
+        offset: int,
+        limit: int,
+    ) -> Explanation:
+        """The (unit, procedure) pairs, or the units, in b and in a−b, by code."""
+        units = existing_units(unit_ids, period.end)
+        having = {k: c.having for k, c in (("b", numerator), ("a", denominator)) if c.having}
+        pairs = dossier_pairs(having, list(units), period)
+        codes = dict(Unit.objects.filter(pk__in=list(units)).values_list("pk", "code"))
+        ordered = sorted(units, key=lambda u: codes.get(u) or "")
+        if denominator.source == "units":
+            items = _unit_items(numerator, denominator, ordered, units, codes, period, pairs)
+        else:
+            items = _pair_items(numerator, denominator, ordered, units, period, pairs)
+        return paginate(items, offset, limit)
+
+
+def _pair_items(
+    numerator: Count,
+    denominator: Count,
+    ordered: list[int],
+    units: Mapping[int, str],
+    period: Period,
+    pairs: Mapping[str, Mapping[int, set[int]]],
+) -> Iterator[tuple[bool, Explained]]:
+    facts = {f.procedure_id: f for f in catalogue_facts(period)}
+    applies = Applicability(set(facts))
+    for unit_id in ordered:
+        found_a = pairs["a"].get(unit_id) if "a" in pairs else None
+        found_b = pairs["b"].get(unit_id) if "b" in pairs else None
+        for pid in sorted(applies.of(unit_id, units[unit_id]), key=lambda p: facts[p].code):
+            f = facts[pid]
+            if not _test(denominator, f, period, found_a, pid)[0]:
+                continue
+            ok, reason = _test(numerator, f, period, found_b, pid)
+            yield ok, Explained(pid, f.code, reason, "procedure", unit_id)
+
+
+def _unit_items(
+    numerator: Count,
+    denominator: Count,
+    ordered: list[int],
+    units: Mapping[int, str],
+    codes: Mapping[int, str | None],
+    period: Period,
+    pairs: Mapping[str, Mapping[int, set[int]]],
+) -> Iterator[tuple[bool, Explained]]:
+    with_dossiers = {key: set(found) for key, found in pairs.items()}
+    for unit_id in ordered:
+        facts = UnitFacts(unit_id, units[unit_id])
+        if not _test(denominator, facts, period, with_dossiers.get("a"), unit_id)[0]:
+            continue
+        ok, reason = _test(numerator, facts, period, with_dossiers.get("b"), unit_id)
+        yield ok, Explained(unit_id, codes.get(unit_id) or "", reason, "unit", unit_id)
+
+
+_catalogue = CatalogueSource()
+register("catalogue", _catalogue)
+register("units", _catalogue)
