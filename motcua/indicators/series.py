@@ -37,6 +37,7 @@ from django.db.models.functions import Greatest
 from motcua.demo.fastinsert import Inserter
 from motcua.indicators.models import DailyFact, MeasureBuilt, ProcedureActivity, RunningTotal
 from motcua.indicators.period import Period
+from motcua.indicators.predicates import Pred
 from motcua.indicators.windows import Measure, Term, decompose
 
 log = logging.getLogger(__name__)
@@ -81,6 +82,11 @@ def registered() -> tuple[frozenset[Measure], frozenset[Measure]]:
                 if count.source == "dossiers":
                     dossier.update(t.measure for t in terms if t.kind != "span")
                 elif count.source == "procedures" and is_received_in(terms):
+                    procedure.add(terms[0].measure)
+            for count in (indicator.numerator, indicator.denominator):
+                having = getattr(count, "having", None)
+                terms = decompose(having) if having is not None else None
+                if terms is not None and is_received_in(terms):
                     procedure.add(terms[0].measure)
     return frozenset(dossier), frozenset(procedure)
 
@@ -385,28 +391,49 @@ def procedure_counts(
     measures: Iterable[Measure], unit_ids: Iterable[int], period: Period
 ) -> dict[int, dict[str, int]]:
     """``{unit: {key: n}}``: distinct procedures with a dossier received in the period."""
+    result: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    sql = "SELECT unit_id, measure, COUNT(DISTINCT procedure_id) FROM {table} WHERE {where}"
+    for unit_id, key, n in _activity(
+        sql + " GROUP BY unit_id, measure", measures, unit_ids, period
+    ):
+        result[unit_id][key] = n
+    return result
+
+
+def procedure_pairs(
+    measures: Iterable[Measure], unit_ids: Iterable[int], period: Period
+) -> dict[str, dict[int, set[int]]]:
+    """``{key: {unit: {procedure, …}}}``: the (unit, procedure) pairs with a dossier
+    received in the period satisfying each measure."""
+    result: dict[str, dict[int, set[int]]] = defaultdict(lambda: defaultdict(set))
+    sql = "SELECT DISTINCT unit_id, procedure_id, measure FROM {table} WHERE {where}"
+    for unit_id, procedure_id, key in _activity(sql, measures, unit_ids, period):
+        result[key][unit_id].add(procedure_id)
+    return result
+
+
+def _activity(
+    template: str, measures: Iterable[Measure], unit_ids: Iterable[int], period: Period
+) -> list[tuple[Any, ...]]:
+    """Rows of ``template`` over the procedure activity of these measures and units whose
+    bitmap meets the period's days."""
     keys = sorted({m.key for m in measures})
     ids = list(unit_ids)
-    result: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     if not keys or not ids:
-        return result
+        return []
     clauses, params = [], []
     for year, masks in _masks(period).items():
         words = [f"(w{i} & %s) <> 0" for i, mask in enumerate(masks) if mask]
         clauses.append(f"(year = %s AND ({' OR '.join(words)}))")
         params += [year, *(_signed(mask) for mask in masks if mask)]
     table = connection.ops.quote_name(ProcedureActivity._meta.db_table)
-    sql = (
-        f"SELECT unit_id, measure, COUNT(DISTINCT procedure_id) FROM {table} "  # noqa: S608
-        f"WHERE measure IN ({', '.join(['%s'] * len(keys))}) "
-        f"AND unit_id IN ({', '.join(['%s'] * len(ids))}) AND ({' OR '.join(clauses)}) "
-        "GROUP BY unit_id, measure"
+    where = (
+        f"measure IN ({', '.join(['%s'] * len(keys))}) "
+        f"AND unit_id IN ({', '.join(['%s'] * len(ids))}) AND ({' OR '.join(clauses)})"
     )
     with connection.cursor() as cursor:
-        cursor.execute(sql, [*keys, *ids, *params])
-        for unit_id, key, n in cursor.fetchall():
-            result[unit_id][key] = n
-    return result
+        cursor.execute(template.format(table=table, where=where), [*keys, *ids, *params])
+        return list(cursor.fetchall())
 
 
 def _masks(period: Period) -> dict[int, list[int]]:
@@ -454,6 +481,17 @@ def split(counts: Mapping[str, Any]) -> tuple[Fast, dict[str, Any]]:
         else:
             slow[key] = count
     return fast, slow
+
+
+def activity_measures(predicates: Mapping[str, Pred]) -> dict[str, Measure]:
+    """The predicates answerable from the procedure activity, with their measure."""
+    done = built()
+    found: dict[str, Measure] = {}
+    for key, pred in predicates.items():
+        terms = decompose(pred)
+        if terms is not None and is_received_in(terms) and built_key("p", terms[0].measure) in done:
+            found[key] = terms[0].measure
+    return found
 
 
 def _answerable(source: str, terms: list[Term], done: set[str]) -> bool:

@@ -155,11 +155,20 @@ def dossier_pairs(
     having: Mapping[str, Pred], unit_ids: Sequence[int], period: Period
 ) -> dict[str, dict[int, set[int]]]:
     """``{key: {unit_id: {procedure_id, …}}}``: the (unit, procedure) pairs with at least
-    one dossier satisfying each predicate in the period (one query over the aggregates)."""
+    one dossier satisfying each predicate in the period: from the procedure activity
+    (series.py) for "received in the period and …" predicates, else one query over the
+    aggregates."""
     result: dict[str, dict[int, set[int]]] = {key: defaultdict(set) for key in having}
     if not having or not unit_ids:
         return result
-    filters = {key: pred.q(period) for key, pred in having.items()}
+    fast = series.activity_measures(having)
+    if fast:
+        found = series.procedure_pairs(fast.values(), unit_ids, period)
+        for key, measure in fast.items():
+            result[key].update(found.get(measure.key, {}))
+    filters = {key: pred.q(period) for key, pred in having.items() if key not in fast}
+    if not filters:
+        return result
     rows: Any = (
         DailyFact.objects.filter(unit_id__in=unit_ids)
         .filter(reduce(or_, filters.values()))
@@ -167,7 +176,7 @@ def dossier_pairs(
         .annotate(**{key: Sum("n", filter=q, default=0) for key, q in filters.items()})
     )
     for row in rows:
-        for key in having:
+        for key in filters:
             if row[key]:
                 result[key][row["unit_id"]].add(row["procedure_id"])
     return result

@@ -45,12 +45,12 @@ dossier = st.fixed_dictionaries(
 period = st.tuples(st.integers(-5, 70), st.integers(0, 50))
 
 
-def _counts() -> dict:
+def _counts(sources=("dossiers", "procedures")) -> dict:
     counts = {}
     for fs in FORMULA_SETS.values():
         for ind in fs.indicators:
             for side, count in (("b", ind.numerator), ("a", ind.denominator)):
-                if count.source in ("dossiers", "procedures"):
+                if count.source in sources:
                     counts[f"{fs.id}:{ind.code}:{side}"] = count
     return counts
 
@@ -115,8 +115,14 @@ def _direct(counts, unit_ids, p: Period) -> dict:
 def two_procedures(procedure):
     from motcua.procedures.models import Procedure, ServiceLevelVersion
 
+    procedure.applies_agency = True
+    procedure.save()
     other = Procedure.objects.create(
-        code="1.000002", name="Đăng ký khai sinh", time_limit=3, requires_result=False
+        code="1.000002",
+        name="Đăng ký khai sinh",
+        time_limit=3,
+        requires_result=False,
+        applies_agency=True,
     )
     ServiceLevelVersion.objects.create(procedure=other, level="full", valid_from=START)
     return [procedure, other]
@@ -151,6 +157,13 @@ def test_every_count_agrees_with_the_aggregates_and_a_direct_count(
             got_slow = {k: slow[unit_id][k] for k in counts}
             assert got_slow == direct, p
             assert got_fast == direct, p
+        # Counts of catalogue pairs with dossiers read the procedure activity too.
+        having = {k: c for k, c in _counts(("catalogue", "units")).items() if c.having}
+        fast = count_by_unit(having, ids, p)
+        with mock.patch.object(series, "built", return_value=set()):
+            slow = count_by_unit(having, ids, p)
+        got = {u: {k: fast[u][k] for k in having} for u in ids}
+        assert got == {u: {k: slow[u][k] for k in having} for u in ids}, p
     Dossier.objects.filter(unit__in=units).delete()
     rebuild()
 
@@ -234,3 +247,19 @@ def test_refreshing_buckets_keeps_the_running_totals_equal_to_a_rebuild(
     assert incremental == _stored()
     Dossier.objects.filter(unit__in=units).delete()
     rebuild()
+
+
+@pytest.mark.django_db
+def test_catalogue_pairs_with_dossiers_come_from_the_procedure_activity(two_procedures) -> None:
+    unit = make_unit("H72.01")
+    spec = {"unit": 0, "procedure": 1, "day": 3, "channel": 2, "status": 4, "finish_after": 0}
+    _make([unit], two_procedures, spec | {"due_after": 2, "supplements": 0, "flags": 0})
+    rebuild()
+    p = Period(START, START + dt.timedelta(days=10))
+    having = {k: c for k, c in _counts(("catalogue", "units")).items() if c.having}
+    with mock.patch.object(series, "procedure_pairs", wraps=series.procedure_pairs) as spy:
+        counts = count_by_unit(having, [unit.pk], p)[unit.pk]
+    assert spy.called
+    assert counts["plan:procedures_with_dossiers:b"] == 1
+    later = Period(START + dt.timedelta(days=4), START + dt.timedelta(days=10))
+    assert count_by_unit(having, [unit.pk], later)[unit.pk]["plan:procedures_with_dossiers:b"] == 0
