@@ -10,8 +10,11 @@ transaction, so the aggregate always equals a fresh count.
 from __future__ import annotations
 
 import bisect
+import collections
+import contextlib
 import datetime as dt
 import json
+import multiprocessing
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -286,26 +289,43 @@ _DATETIMES = ("received_at", "due_at", "finished_at", "refused_at", "returned_at
 _JSON = ("supplements", "national_databases")
 
 
-def _rows(queryset: Any) -> Iterator[dict[str, Any]]:
-    """The DOSSIER_COLUMNS of every dossier, read with a plain cursor: the ORM's per-value
-    converters cost more than computing the facts. Datetimes come back aware (SQLite gives
-    naive UTC), JSON decoded."""
+def _raw_batches(queryset: Any) -> Iterator[list[tuple[Any, ...]]]:
+    """The DOSSIER_COLUMNS of the dossiers, in batches of plain tuples from a plain cursor:
+    the ORM's per-value work costs more than computing the facts."""
     sql, params = queryset.values(*DOSSIER_COLUMNS).query.sql_with_params()
-    sqlite = connection.vendor == "sqlite"
     with connection.chunked_cursor() as cursor:
         cursor.execute(sql, params)
         while batch := cursor.fetchmany(5000):
-            for values in batch:
-                row = dict(zip(DOSSIER_COLUMNS, values, strict=True))
-                if sqlite:
-                    for name in _DATETIMES:
-                        if row[name] is not None:
-                            row[name] = _utc(row[name])
-                for name in _JSON:
-                    value = row[name]
-                    if isinstance(value, str):
-                        row[name] = json.loads(value) if value not in ("[]", "") else []
-                yield row
+            yield batch
+
+
+def _decode(values: tuple[Any, ...], sqlite: bool) -> dict[str, Any]:
+    """A raw row as facts_of reads it: datetimes aware (SQLite gives naive UTC), JSON
+    decoded."""
+    row = dict(zip(DOSSIER_COLUMNS, values, strict=True))
+    if sqlite:
+        for name in _DATETIMES:
+            if row[name] is not None:
+                row[name] = _utc(row[name])
+    for name in _JSON:
+        value = row[name]
+        if isinstance(value, str):
+            row[name] = json.loads(value) if value not in ("[]", "") else []
+    return row
+
+
+# What the forked workers of a parallel recount inherit (set just before forking).
+_CONTEXT: tuple[dict[int, ProcedureInfo], WorkCalendar, bool] | None = None
+
+
+def _count_batch(batch: list[tuple[Any, ...]]) -> Counter[Facts]:
+    assert _CONTEXT is not None
+    procedures, calendar, sqlite = _CONTEXT
+    counts: Counter[Facts] = Counter()
+    for values in batch:
+        row = _decode(values, sqlite)
+        counts[facts_of(row, procedures[row["procedure_id"]], calendar)] += 1
+    return counts
 
 
 def _utc(value: str | dt.datetime) -> dt.datetime:
@@ -391,7 +411,7 @@ def rebuild(*, unit_ids: Iterable[int] | None = None) -> int:
         if unit_ids is None:
             DailyFact.objects.all().delete()
             with series.suspended():
-                written = _recount(Dossier.objects.all())
+                written = _recount(Dossier.objects.all(), parallel=True)
             series.build(None)
             return written
         ids = list(unit_ids)
@@ -403,18 +423,50 @@ def rebuild(*, unit_ids: Iterable[int] | None = None) -> int:
             return _recount(Dossier.objects.filter(unit_id__in=ids))
 
 
-def _recount(dossiers: Any) -> int:
+# A rebuild of at least this many dossiers computes their facts in worker processes.
+PARALLEL_FROM = 100_000
+
+
+def _recount(dossiers: Any, *, parallel: bool = False) -> int:
     """Count the facts of ``dossiers`` into new aggregate rows, streaming: the counter is
-    written out every 50,000 distinct keys, so memory stays bounded."""
-    procedures = load_procedures()
-    calendar = current_calendar()
+    written out every 50,000 distinct keys, so memory stays bounded. With ``parallel`` (a
+    full rebuild), large sets are counted by two forked workers while this process reads
+    and writes."""
+    global _CONTEXT
+    _CONTEXT = (load_procedures(), current_calendar(), connection.vendor == "sqlite")
+    batches = _raw_batches(dossiers.order_by("unit_id", "received_at"))
     written = 0
     counts: Counter[Facts] = Counter()
-    for row in _rows(dossiers.order_by("unit_id", "received_at")):
-        counts[facts_of(row, procedures[row["procedure_id"]], calendar)] += 1
-        if len(counts) >= 50_000:
-            written += _flush(counts)
+    with _counting(batches, parallel and dossiers.count() >= PARALLEL_FROM) as counted:
+        for batch_counts in counted:
+            counts.update(batch_counts)
+            if len(counts) >= 50_000:
+                written += _flush(counts)
     return written + _flush(counts)
+
+
+@contextlib.contextmanager
+def _counting(
+    batches: Iterator[list[tuple[Any, ...]]], parallel: bool
+) -> Iterator[Iterator[Counter[Facts]]]:
+    """The facts counted per batch, here or by two forked workers (forked before the
+    batches are read; they inherit ``_CONTEXT`` and never touch the database). This process
+    keeps reading, up to four batches ahead."""
+    if not parallel or "fork" not in multiprocessing.get_all_start_methods():
+        yield (_count_batch(batch) for batch in batches)
+        return
+    with multiprocessing.get_context("fork").Pool(2) as pool:
+
+        def counted() -> Iterator[Counter[Facts]]:
+            pending: collections.deque[Any] = collections.deque()
+            for batch in batches:
+                pending.append(pool.apply_async(_count_batch, (batch,)))
+                if len(pending) >= 4:
+                    yield pending.popleft().get()
+            while pending:
+                yield pending.popleft().get()
+
+        yield counted()
 
 
 def _flush(counts: Counter[Facts]) -> int:

@@ -263,3 +263,24 @@ def test_catalogue_pairs_with_dossiers_come_from_the_procedure_activity(two_proc
     assert counts["plan:procedures_with_dossiers:b"] == 1
     later = Period(START + dt.timedelta(days=4), START + dt.timedelta(days=10))
     assert count_by_unit(having, [unit.pk], later)[unit.pk]["plan:procedures_with_dossiers:b"] == 0
+
+
+@pytest.mark.django_db
+def test_a_parallel_rebuild_writes_what_a_serial_one_does(two_procedures, monkeypatch) -> None:
+    from motcua.indicators import facts
+    from tests.indicators.conftest import aggregate_totals
+
+    units = [make_unit(f"H73.{i}") for i in range(3)]
+    for i in range(40):
+        spec = {"unit": i % 3, "procedure": i % 2, "day": i, "channel": 1 + i % 3}
+        spec |= {"status": [2, 4, 9, 10, 3][i % 5], "finish_after": i % 11}
+        _make(units, two_procedures, spec | {"due_after": i % 7, "supplements": i % 3, "flags": i})
+    monkeypatch.setattr(facts, "PARALLEL_FROM", 10**9)
+    rebuild()
+    serial = aggregate_totals(), _stored()
+    monkeypatch.setattr(facts, "PARALLEL_FROM", 1)
+    with mock.patch.object(facts, "_counting", wraps=facts._counting) as counting:
+        rebuild()
+    assert counting.call_args.args[1] is True  # counted by the forked workers
+    assert (aggregate_totals(), _stored()) == serial
+    assert serial[0]
