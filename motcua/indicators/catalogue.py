@@ -12,7 +12,8 @@ Rules (docs/indicators.md, "Catalogue indicators"):
 * A unit's figure counts (unit, procedure) pairs and sums them over its members, like every
   other count: a district applying 100 procedures with 3 communes applying 80 each counts 340.
 * ``having`` adds a condition on the dossiers: the pair has ≥1 dossier of that unit and
-  procedure satisfying it in the period (from the daily aggregates).
+  procedure satisfying it in the period (from the daily aggregates); the dossiers of a unit
+  that ended before the period's end count for the unit carrying its history.
 
 The ``units`` source counts units instead (ELECTRONIC_CERTIFIED_COPY: communes).
 """
@@ -45,6 +46,7 @@ from motcua.procedures.models import (
     ServiceLevel,
     ServiceLevelVersion,
 )
+from motcua.units.history import History
 from motcua.units.models import Level, Unit
 
 if TYPE_CHECKING:
@@ -227,6 +229,27 @@ def _test(
     return True, c.label or "✓"
 
 
+def _credit_heirs(
+    pairs: dict[str, dict[int, set[int]]],
+    gone: Sequence[int],
+    units: Mapping[int, str],
+    period: Period,
+) -> None:
+    """Dossiers of units that ended before the period's end count for the unit carrying
+    their history (``units.history``): a commune merged into another makes the merged
+    commune's procedures "have dossiers" for the period."""
+    if not gone or not pairs:
+        return
+    history = History()
+    for unit_id in gone:
+        heir = history.anchor_on(unit_id, period.end)
+        if heir is None or heir not in units:
+            continue
+        for found in pairs.values():
+            if unit_id in found:
+                found[heir] = found.get(heir, set()) | found[unit_id]
+
+
 def _count_pairs(
     counts: Mapping[str, Count],
     units: Mapping[int, str],
@@ -276,7 +299,8 @@ class CatalogueSource(Source):
         if not units or not counts:
             return result
         having = {key: c.having for key, c in counts.items() if c.having is not None}
-        pairs = dossier_pairs(having, list(units), period)
+        pairs = dossier_pairs(having, list(unit_ids), period)
+        _credit_heirs(pairs, [u for u in unit_ids if u not in units], units, period)
         pair_counts = {k: c for k, c in counts.items() if c.source != "units"}
         if pair_counts:
             _count_pairs(pair_counts, units, period, pairs, result)
@@ -296,7 +320,8 @@ class CatalogueSource(Source):
         """The (unit, procedure) pairs, or the units, in b and in a−b, by code."""
         units = existing_units(unit_ids, period.end)
         having = {k: c.having for k, c in (("b", numerator), ("a", denominator)) if c.having}
-        pairs = dossier_pairs(having, list(units), period)
+        pairs = dossier_pairs(having, list(unit_ids), period)
+        _credit_heirs(pairs, [u for u in unit_ids if u not in units], units, period)
         codes = dict(Unit.objects.filter(pk__in=list(units)).values_list("pk", "code"))
         ordered = sorted(units, key=lambda u: codes.get(u) or "")
         if denominator.source == "units":

@@ -86,11 +86,11 @@ def indicator_score(indicator: Indicator, row: OfficialRow) -> tuple[float | Non
     scoring = indicator.scoring
     if scoring.max <= 0:
         return None, f"{indicator.code} carries no points"
-    counts = row.numerator is not None and row.denominator is not None
-    if counts and not indicator.times:
-        assert row.numerator is not None and row.denominator is not None
-        rate = row.numerator / row.denominator if row.denominator else None
-        return scoring.score(rate), ""
+    if row.numerator is not None and row.denominator is not None:
+        if not row.denominator:  # no rate, whatever the other factors: the empty rule
+            return scoring.score(None), ""
+        if not indicator.times:
+            return scoring.score(row.numerator / row.denominator), ""
     if row.ratio is not None:
         return scoring.score(_rate_from_ratio(row.ratio)), ""
     if indicator.times:

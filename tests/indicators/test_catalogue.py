@@ -322,3 +322,25 @@ def test_catalogue_counts_equal_a_direct_reading(tree, specs) -> None:
     for procedure in created:
         procedure.dossier_set.all().delete()
     Procedure.objects.filter(pk__in=[p.pk for p in created]).delete()
+
+
+@pytest.mark.django_db
+def test_a_merged_communes_dossiers_count_for_its_successor(tree) -> None:
+    from motcua.units.services import merge
+
+    old = CommuneFactory(parent=tree["district"])
+    procedure = ProcedureFactory(applies_agency=False, applies_district=False)
+    DossierFactory(received=True, online=True, unit=old, procedure=procedure)  # 01/08/2024
+    merge([old], tree["commune"], dt.date(2024, 8, 15))
+    members = {
+        tree["commune"].pk: {tree["commune"].pk, old.pk},
+        tree["district"].pk: {tree["district"].pk, tree["commune"].pk, old.pk},
+    }
+    result = figures_for(QD766, members, AUGUST)
+    assert counts(result, tree["commune"], "ONLINE_SERVICE_USED") == (1, 1)
+    assert counts(result, tree["district"], "ONLINE_SERVICE_USED") == (1, 1)
+    # Before the merger, the old commune counts on its own.
+    early = Period(dt.date(2024, 8, 1), dt.date(2024, 8, 10))
+    before = figures_for(QD766, {old.pk: {old.pk}, tree["commune"].pk: {tree["commune"].pk}}, early)
+    assert counts(before, old, "ONLINE_SERVICE_USED") == (1, 1)
+    assert counts(before, tree["commune"], "ONLINE_SERVICE_USED") == (0, 1)
