@@ -12,9 +12,11 @@ C2 H67.31.01), and one agency A (H67.11).
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 import pytest
+from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import User
 
 from motcua.accounts.roles import Role
@@ -50,8 +52,14 @@ def _unit(code: str, name: str, level: str, parent: Unit | None = None) -> Unit:
     return unit
 
 
+@functools.cache
+def password_hash() -> str:
+    """One scrypt hash of PASSWORD for the whole run (hashing costs half a second)."""
+    return make_password(PASSWORD)
+
+
 def _user(username: str, role: Role | None, units: list[Unit], **extra: object) -> User:
-    user = User.objects.create_user(username, password=PASSWORD, **extra)
+    user = User.objects.create(username=username, password=password_hash(), **extra)
     if role is not None:
         grant(user, role, units)
     return user
