@@ -3,6 +3,7 @@
 import json
 from pathlib import Path
 
+import pytest
 from django.test import Client
 
 from motcua.api.management.commands.api_schema import schema_text
@@ -41,3 +42,14 @@ def test_the_schema_and_docs_are_served_without_a_cdn(db: None) -> None:
     body = docs.content.decode()
     assert "/static/ninja/swagger-ui-bundle.js" in body
     assert "cdn" not in body.lower()
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_the_api_docs_render_under_the_content_security_policy(live_server, page) -> None:
+    errors: list[str] = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.goto(live_server.url + "/api/docs")
+    page.wait_for_selector(".swagger-ui .info", timeout=15000)
+    assert "motcua API" in page.locator(".swagger-ui .info").inner_text()
+    assert errors == []
