@@ -24,8 +24,12 @@ def client_ip(request: HttpRequest | None) -> str | None:
     return request.META.get("REMOTE_ADDR") or None
 
 
+def _window() -> dt.timedelta:
+    return dt.timedelta(minutes=settings.LOGIN_FAILURE_WINDOW)
+
+
 def _window_start() -> dt.datetime:
-    return timezone.now() - dt.timedelta(minutes=settings.LOGIN_FAILURE_WINDOW)
+    return timezone.now() - _window()
 
 
 def is_locked(username: str, ip: str | None) -> bool:
@@ -47,5 +51,14 @@ def is_locked(username: str, ip: str | None) -> bool:
     return by_ip.count() >= settings.LOGIN_IP_FAILURE_LIMIT
 
 
+KEEP = dt.timedelta(days=1)
+
+
 def note_attempt(username: str, ip: str | None, succeeded: bool) -> None:
+    """Record an attempt; attempts older than a day (long past any window) are dropped.
+
+    The audit trail keeps every login and failure for good; this table only feeds the limiter.
+    """
+    now = timezone.now()
+    LoginAttempt.objects.filter(at__lt=now - max(KEEP, _window())).delete()
     LoginAttempt.objects.create(username=username.strip().lower(), ip=ip, succeeded=succeeded)

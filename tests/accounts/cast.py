@@ -23,7 +23,7 @@ from motcua.accounts.roles import Role
 from motcua.accounts.services import grant
 from motcua.units.models import Level, Unit, UnitParent
 
-PASSWORD = "mat-khau-thu-nghiem-dai-1"  # noqa: S105
+PASSWORD = "mat-khau-thu-nghiem-dai-1"
 
 
 @dataclass

@@ -6,7 +6,6 @@ import os
 import subprocess
 import sys
 
-import pytest
 from django.test import Client
 from django.utils import timezone
 
@@ -100,9 +99,7 @@ def test_every_login_path_goes_through_the_limiter(client: Client, cast: Cast) -
     for _ in range(5):
         assert not client.login(username="root", password="sai")
     assert not client.login(username="root", password=PASSWORD)
-    admin = client.post(
-        "/admin/login/?next=/admin/", {"username": "root", "password": PASSWORD}
-    )
+    admin = client.post("/admin/login/?next=/admin/", {"username": "root", "password": PASSWORD})
     assert admin.status_code == 200  # the form again, not a redirect into the admin
 
 
@@ -156,3 +153,13 @@ def test_production_settings_send_hsts_and_secure_cookies() -> None:
     assert _production_setting("SESSION_COOKIE_SECURE", **prod) == "True"
     assert _production_setting("CSRF_COOKIE_SECURE", **prod) == "True"
     assert _production_setting("SECURE_HSTS_SECONDS", DEBUG="1") in ("0", "None")
+
+
+def test_attempts_older_than_a_day_are_dropped_but_stay_in_the_audit(
+    client: Client, cast: Cast
+) -> None:
+    login(client, "bob", "sai")
+    LoginAttempt.objects.update(at=timezone.now() - dt.timedelta(days=2))
+    login(client, "alice", "sai")
+    assert list(LoginAttempt.objects.values_list("username", flat=True)) == ["alice"]
+    assert AuditEvent.objects.filter(action="login_failed").count() == 2

@@ -68,8 +68,16 @@ def test_rows_are_those_of_the_cli(cast: Cast) -> None:
     dossiers(cast.agency, online=1, counter=1)
     out = io.StringIO()
     call_command(
-        "indicators_show", "--from", "2024-07-01", "--to", "2024-07-31", "--unit", "H67",
-        "--format", "json", stdout=out,
+        "indicators_show",
+        "--from",
+        "2024-07-01",
+        "--to",
+        "2024-07-31",
+        "--unit",
+        "H67",
+        "--format",
+        "json",
+        stdout=out,
     )
     cli_rows = json.loads(out.getvalue())
     api_rows = as_user(cast.alice).get("/api/indicators", {**JULY, "unit": "H67"}).json()
