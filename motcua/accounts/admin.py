@@ -47,4 +47,4 @@ class ApiKeyAdmin(admin.ModelAdmin[ApiKey]):
         for key in queryset.filter(revoked_at__isnull=True):
             key.revoked_at = timezone.now()
             key.save(update_fields=["revoked_at"])
-            record("apikey_revoked", actor=request.user, object_type="apikey", object_id=key.pk)
+            record("apikey.revoke", actor=request.user, object_type="apikey", object_id=key.pk)

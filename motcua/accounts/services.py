@@ -50,7 +50,7 @@ def create_api_key(name: str, units: list[Unit], actor: Actor) -> tuple[ApiKey, 
         )
         api_key.units.set(units)
         record(
-            "apikey_created",
+            "apikey.create",
             actor=actor,
             object_type="apikey",
             object_id=api_key.pk,
@@ -68,7 +68,7 @@ def revoke_api_key(name: str, actor: Actor) -> ApiKey:
         if api_key.revoked_at is None:
             api_key.revoked_at = timezone.now()
             api_key.save(update_fields=["revoked_at"])
-            record("apikey_revoked", actor=actor, object_type="apikey", object_id=api_key.pk)
+            record("apikey.revoke", actor=actor, object_type="apikey", object_id=api_key.pk)
     return api_key
 
 

@@ -1,22 +1,18 @@
-"""Logins, failed logins and logouts go to the audit trail and the rate limiter."""
+"""Failed logins and logouts go to the audit trail (and failures to the rate limiter).
+
+Successful logins are recorded by the backend (backends.py), where the password is checked.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
-from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
+from django.contrib.auth.signals import user_logged_out, user_login_failed
 from django.dispatch import receiver
 from django.http import HttpRequest
 
 from motcua.accounts.ratelimit import client_ip, note_attempt
 from motcua.audit.log import record
-
-
-@receiver(user_logged_in)
-def _logged_in(sender: Any, request: HttpRequest | None, user: Any, **kwargs: Any) -> None:
-    ip = client_ip(request)
-    note_attempt(user.get_username(), ip, succeeded=True)
-    record("login", actor=user, object_type="user", object_id=user.pk, ip=ip)
 
 
 @receiver(user_login_failed)
@@ -28,7 +24,7 @@ def _login_failed(
     locked = bool(getattr(request, "motcua_locked_out", False))
     note_attempt(username, ip, succeeded=False)
     record(
-        "login_failed",
+        "auth.login_failed",
         actor="anonymous",
         object_type="user",
         object_id=username[:100],
@@ -40,4 +36,5 @@ def _login_failed(
 @receiver(user_logged_out)
 def _logged_out(sender: Any, request: HttpRequest | None, user: Any, **kwargs: Any) -> None:
     if user is not None:
-        record("logout", actor=user, object_type="user", object_id=user.pk, ip=client_ip(request))
+        ip = client_ip(request)
+        record("auth.logout", actor=user, object_type="user", object_id=user.pk, ip=ip)

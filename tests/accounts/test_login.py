@@ -35,7 +35,7 @@ def test_a_good_login_redirects_home_and_is_audited(client: Client, cast: Cast) 
     response = login(client, "bob", PASSWORD)
     assert response.status_code == 302
     assert response.headers["Location"] == "/"
-    event = AuditEvent.objects.get(action="login")
+    event = AuditEvent.objects.get(action="auth.login")
     assert (event.actor, event.data["ip"]) == (cast.bob, "10.0.0.1")
     home = client.get("/").content.decode()
     assert "Huyện Một" in home and "Xã Một" not in home  # assigned unit, not its subtree
@@ -48,7 +48,7 @@ def test_a_failed_login_is_audited_without_the_password(client: Client, cast: Ca
     body = response.content.decode()
     assert 'id="login-errors"' in body and "mật khẩu chính xác" in body
     assert LOCKED not in body
-    event = AuditEvent.objects.get(action="login_failed")
+    event = AuditEvent.objects.get(action="auth.login_failed")
     assert event.object_id == "bob"
     assert event.actor_label == "anonymous"
     assert "sai-mat-khau" not in json.dumps(event.data)
@@ -64,7 +64,7 @@ def test_five_failures_lock_the_username_even_with_the_right_password(
     assert LOCKED in response.content.decode()
     assert "15 phút" in response.content.decode()
     assert "_auth_user_id" not in client.session
-    assert AuditEvent.objects.filter(action="login_failed", data__locked=True).count() == 1
+    assert AuditEvent.objects.filter(action="auth.login_failed", data__locked=True).count() == 1
     # another account from the first address is not locked by bob's failures
     assert login(Client(), "alice", PASSWORD).status_code == 302
 
@@ -107,7 +107,7 @@ def test_logout_is_a_post_and_is_audited(client: Client, cast: Cast) -> None:
     client.force_login(cast.alice)
     assert client.get("/accounts/logout/").status_code == 405
     assert client.post("/accounts/logout/").status_code == 302
-    assert AuditEvent.objects.filter(action="logout", actor=cast.alice).exists()
+    assert AuditEvent.objects.filter(action="auth.logout", actor=cast.alice).exists()
     assert "_auth_user_id" not in client.session
 
 
@@ -162,4 +162,4 @@ def test_attempts_older_than_a_day_are_dropped_but_stay_in_the_audit(
     LoginAttempt.objects.update(at=timezone.now() - dt.timedelta(days=2))
     login(client, "alice", "sai")
     assert list(LoginAttempt.objects.values_list("username", flat=True)) == ["alice"]
-    assert AuditEvent.objects.filter(action="login_failed").count() == 2
+    assert AuditEvent.objects.filter(action="auth.login_failed").count() == 2

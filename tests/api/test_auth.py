@@ -25,7 +25,7 @@ def test_the_cli_prints_the_key_once_and_stores_only_its_hash(cast: Cast, capsys
     assert stored.key_hash == hashlib.sha256(key.encode()).hexdigest()
     assert key not in {stored.prefix, stored.key_hash, stored.name}
     assert set(stored.units.values_list("code", flat=True)) == {"H67.30", "H67.11"}
-    assert AuditEvent.objects.filter(action="apikey_created", object_id=str(stored.pk)).exists()
+    assert AuditEvent.objects.filter(action="apikey.create", object_id=str(stored.pk)).exists()
     call_command("apikeys_list")
     listing = capsys.readouterr().out
     assert "kho-du-lieu" in listing and key not in listing
@@ -75,7 +75,7 @@ def test_a_wrong_or_revoked_key_is_refused(cast: Cast) -> None:
     assert client.get("/api/units", headers={"Authorization": "Bearer nope"}).status_code == 401
     call_command("apikeys_revoke", "--name", "kho")
     assert client.get("/api/units", headers={"X-API-Key": key}).status_code == 401
-    assert AuditEvent.objects.filter(action="apikey_revoked").count() == 1
+    assert AuditEvent.objects.filter(action="apikey.revoke").count() == 1
 
 
 def test_a_key_may_only_read_indicators_and_units(cast: Cast) -> None:
