@@ -34,7 +34,7 @@ def test_a_monitor_and_a_leader_each_see_their_scope(live_server, page) -> None:
     assert "H67.31" not in page.content()
     # The language switch still works under the CSP (its script is a static file).
     page.goto(live_server.url + "/")
-    page.get_by_label("Ngôn ngữ").select_option("en")
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.get_by_label("Ngôn ngữ").select_option("en")
     assert page.locator("html").get_attribute("lang") == "en"
     assert not [e for e in errors if "Content Security Policy" in e]

@@ -40,9 +40,13 @@ class Command(BaseCommand):
                 f"{summary.aggregate_seconds:.1f} s (seed {options['seed']})."
             )
         )
-        self._accounts()
+        if summary.accounts:
+            self.stdout.write(
+                f"motcua demo: accounts {', '.join(summary.accounts)} (README.md, "
+                "docs/accounts.md)."
+            )
 
     def _accounts(self) -> None:
-        """The demo accounts, one per role (docs/accounts.md), when that app is installed."""
+        """The demo accounts for a database built before they existed (docs/accounts.md)."""
         if apps.is_installed("motcua.accounts"):
             call_command("accounts_demo", stdout=self.stdout)
