@@ -11,17 +11,8 @@ import os
 import sys
 
 # Groups whose first argument is a sub-command rather than a file or option.
-GROUPS = {
-    "units",
-    "procedures",
-    "calendar",
-    "dossiers",
-    "indicators",
-    "campaigns",
-    "apikeys",
-    "accounts",
-    "api",
-}
+GROUPS = {"units", "procedures", "calendar", "dossiers", "indicators", "campaigns"}
+GROUPS |= {"accounts", "apikeys", "api"}
 
 
 def translate_argv(argv: list[str]) -> list[str]:

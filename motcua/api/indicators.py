@@ -150,7 +150,10 @@ def explain(request: HttpRequest, code: str, q: Query[ExplainQuery]) -> dict[str
 def _listing(items: list[Any], total: int) -> dict[str, Any]:
     return {
         "total": total,
-        "items": [{"dossier_code": e.code, "reason": e.reason} for e in items],
+        "items": [
+            {"kind": getattr(e, "kind", "dossier"), "code": e.code, "reason": e.reason}
+            for e in items
+        ],
     }
 
 

@@ -22,14 +22,18 @@ class IndicatorRow(Schema):
     provisional: bool
 
 
-class ExplainedDossier(Schema):
-    dossier_code: str
+class ExplainedItem(Schema):
+    """A dossier behind a figure (``kind`` "dossier"); sources that count something else
+    (procedures, units) list their own items, with their own kind."""
+
+    kind: str
+    code: str
     reason: str
 
 
 class ExplainedList(Schema):
     total: int
-    items: list[ExplainedDossier]
+    items: list[ExplainedItem]
 
 
 class Explanation(Schema):

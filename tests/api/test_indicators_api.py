@@ -134,7 +134,9 @@ def test_explain_lists_the_dossiers_with_their_reasons(cast: Cast) -> None:
     assert (body["numerator"], body["denominator"]) == (2, 3)
     assert body["formula"]
     assert body["in_numerator"]["total"] == 2
-    assert [d["reason"] for d in body["not_in_numerator"]["items"]] == ["không: nộp trực tuyến"]
+    assert [(d["kind"], d["reason"]) for d in body["not_in_numerator"]["items"]] == [
+        ("dossier", "không: nộp trực tuyến")
+    ]
 
 
 def test_explain_is_paginated(cast: Cast) -> None:
@@ -145,8 +147,8 @@ def test_explain_is_paginated(cast: Cast) -> None:
     second = alice.get(url, {**JULY, "unit": "H67.30.01", "page": "2"}).json()
     assert (first["pages"], len(first["not_in_numerator"]["items"])) == (2, 50)
     assert len(second["not_in_numerator"]["items"]) == 5
-    codes = {d["dossier_code"] for d in first["not_in_numerator"]["items"]}
-    assert codes.isdisjoint(d["dossier_code"] for d in second["not_in_numerator"]["items"])
+    codes = {d["code"] for d in first["not_in_numerator"]["items"]}
+    assert codes.isdisjoint(d["code"] for d in second["not_in_numerator"]["items"])
     assert alice.get(url, {**JULY, "unit": "H67.30.01", "page": "0"}).status_code == 422
 
 
