@@ -12,7 +12,6 @@ import sys
 
 # Groups whose first argument is a sub-command rather than a file or option.
 GROUPS = {"units", "procedures", "calendar", "dossiers", "indicators", "campaigns"}
-GROUPS |= {"accounts", "apikeys", "api"}
 
 
 def translate_argv(argv: list[str]) -> list[str]:
@@ -30,6 +29,10 @@ def group_help(group: str) -> str:
     lines = [f"motcua {group} <sub-command> [options]", "", "sub-commands:"]
     lines += [f"  {sub:<12} (motcua {group} {sub} --help)" for sub in subs]
     return "\n".join(lines)
+
+
+# Accounts, API keys and the API's schema (motcua/accounts, motcua/api).
+GROUPS |= {"accounts", "apikeys", "api"}
 
 
 def main() -> None:
