@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 
-.PHONY: run test setup setup-dev lint typecheck pytest migrate bench clean
+.PHONY: run test setup setup-dev lint typecheck pytest migrate bench clean openapi
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -46,6 +46,9 @@ test: lint typecheck pytest
 
 bench: setup-dev
 	$(BIN)/python -m bench.import_speed $(BENCH_ARGS)
+
+openapi: setup
+	$(BIN)/motcua api schema --output docs/openapi.json
 
 clean:
 	rm -rf $(VENV) var/motcua.sqlite3*

@@ -31,6 +31,10 @@ def group_help(group: str) -> str:
     return "\n".join(lines)
 
 
+# Accounts, API keys and the API's schema (motcua/accounts, motcua/api).
+GROUPS |= {"accounts", "apikeys", "api"}
+
+
 def main() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "motcua.settings")
     import django

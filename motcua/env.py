@@ -52,6 +52,10 @@ VARIABLES: dict[str, Variable] = {
         Variable("OFFICE_HOURS", "07:30-11:30,13:00-17:00", "Working hours for deadlines."),
         Variable("VAR_DIR", str(BASE_DIR / "var"), "Where the SQLite file and uploads live."),
         Variable("LOG_LEVEL", "INFO", "Python logging level for motcua's loggers."),
+        Variable("LOGIN_FAILURE_LIMIT", "5", "Failed logins per username that lock it."),
+        Variable("LOGIN_IP_FAILURE_LIMIT", "20", "Failed logins per client address that lock it."),
+        Variable("LOGIN_FAILURE_WINDOW", "15", "Minutes failed logins are counted (and lock)."),
+        Variable("HSTS_SECONDS", "31536000", "Strict-Transport-Security max-age in production."),
     ]
 }
 

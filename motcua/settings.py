@@ -49,6 +49,9 @@ INSTALLED_APPS = [
     "motcua.dossiers",
     "motcua.indicators",
     "motcua.web",
+    "ninja",
+    "motcua.accounts",
+    "motcua.api",
 ]
 
 MIDDLEWARE = [
@@ -60,6 +63,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "motcua.accounts.middleware.ContentSecurityPolicyMiddleware",
 ]
 
 ROOT_URLCONF = "motcua.urls"
@@ -95,6 +99,14 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
+# Accounts (docs/accounts.md): every login goes through the rate limiter.
+AUTHENTICATION_BACKENDS = ["motcua.accounts.backends.RateLimitedModelBackend"]
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "/"
+LOGIN_FAILURE_LIMIT = env.get_int("LOGIN_FAILURE_LIMIT")
+LOGIN_IP_FAILURE_LIMIT = env.get_int("LOGIN_IP_FAILURE_LIMIT")
+LOGIN_FAILURE_WINDOW = env.get_int("LOGIN_FAILURE_WINDOW")
+
 LANGUAGE_CODE = env.get("LANGUAGE_CODE")
 LANGUAGES = [("vi", _("Tiếng Việt")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "motcua" / "locale"]
@@ -119,6 +131,8 @@ if not DEBUG and env.get("DATABASE_URL"):
     # Production (PostgreSQL) deployments sit behind TLS.
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
+    SECURE_HSTS_SECONDS = env.get_int("HSTS_SECONDS")
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 
 LOGGING = {
     "version": 1,

@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from motcua.api.main import api
 from motcua.web import views
 
 admin.site.site_header = "motcua"
@@ -11,4 +12,6 @@ urlpatterns = [
     path("healthz", views.health, name="health"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
+    path("accounts/", include("motcua.accounts.urls")),
+    path("api/", api.urls),
 ]

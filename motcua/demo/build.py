@@ -55,6 +55,7 @@ class Summary:
     seconds: float
     aggregate_seconds: float
     fingerprint: str
+    accounts: tuple[str, ...] = ()
 
 
 def is_empty() -> bool:
@@ -72,6 +73,7 @@ def build_demo(seed: int = DEFAULT_SEED) -> Summary:
         procedures = create_procedures(plan.catalogue, units)
         payments = create_dossiers(plan, units, procedures)
         aggregates = _rebuild_aggregates()
+        accounts = _demo_accounts()
     return Summary(
         units=len(units),
         procedures=len(procedures),
@@ -80,6 +82,7 @@ def build_demo(seed: int = DEFAULT_SEED) -> Summary:
         seconds=time.monotonic() - started,
         aggregate_seconds=aggregates,
         fingerprint=plan.fingerprint(),
+        accounts=accounts,
     )
 
 
@@ -95,6 +98,15 @@ def _rebuild_aggregates() -> float:
     started = time.monotonic()
     rebuild()
     return time.monotonic() - started
+
+
+def _demo_accounts() -> tuple[str, ...]:
+    """One account per role (motcua.accounts.demo), when that app is installed."""
+    if not apps.is_installed("motcua.accounts"):
+        return ()
+    from motcua.accounts.demo import create_demo_accounts
+
+    return tuple(create_demo_accounts())
 
 
 # -- catalogue ---------------------------------------------------------------------------

@@ -4,6 +4,7 @@ from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from motcua.accounts.summary import account_summary
 from motcua.dossiers.models import Dossier
 from motcua.procedures.models import Procedure
 from motcua.units.models import Unit
@@ -21,6 +22,7 @@ def home(request: HttpRequest) -> HttpResponse:
         "units_by_level": levels,
         "procedure_count": Procedure.objects.count(),
         "dossier_count": Dossier.objects.count(),
+        "account": account_summary(request.user),
     }
     return render(request, "web/home.html", context)
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.apps import apps
+from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from motcua.demo.build import DEFAULT_SEED, build_demo, is_empty
@@ -25,6 +27,7 @@ class Command(BaseCommand):
             message = "motcua demo: the database already has units or dossiers; nothing done."
             if options["if_empty"]:
                 self.stdout.write(message)
+                self._accounts()
                 return
             raise CommandError(message + " The demo only loads into an empty database.")
         self.stdout.write("motcua demo: building Tỉnh Đắk Nông (2024)…")
@@ -37,3 +40,13 @@ class Command(BaseCommand):
                 f"{summary.aggregate_seconds:.1f} s (seed {options['seed']})."
             )
         )
+        if summary.accounts:
+            self.stdout.write(
+                f"motcua demo: accounts {', '.join(summary.accounts)} (README.md, "
+                "docs/accounts.md)."
+            )
+
+    def _accounts(self) -> None:
+        """The demo accounts for a database built before they existed (docs/accounts.md)."""
+        if apps.is_installed("motcua.accounts"):
+            call_command("accounts_demo", stdout=self.stdout)

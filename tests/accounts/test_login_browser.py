@@ -1,0 +1,40 @@
+"""In Chromium: two roles log in and each sees its own scope on the home page."""
+
+import pytest
+
+from tests.accounts.cast import PASSWORD, build_cast
+
+
+def sign_in(page, base: str, username: str) -> None:
+    page.goto(base + "/accounts/login/")
+    page.get_by_label("Tên đăng nhập").fill(username)
+    page.get_by_label("Mật khẩu").fill(PASSWORD)
+    page.get_by_role("button", name="Đăng nhập").click()
+    page.wait_for_url(base + "/")
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_a_monitor_and_a_leader_each_see_their_scope(live_server, page) -> None:
+    build_cast()
+    errors: list[str] = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    sign_in(page, live_server.url, "alice")
+    assert page.locator("#current-user").inner_text() == "alice"
+    assert page.locator("#scope-units").inner_text().strip() == "Tỉnh P"
+    assert "6 đơn vị trong phạm vi" in page.locator("#my-scope").inner_text()
+    page.get_by_role("button", name="Đăng xuất").click()
+    page.wait_for_url(live_server.url + "/")
+    assert page.locator("#my-scope").count() == 0
+
+    sign_in(page, live_server.url, "bob")
+    assert page.locator("#scope-units").inner_text().strip() == "Huyện Một"
+    assert "2 đơn vị trong phạm vi" in page.locator("#my-scope").inner_text()
+    assert page.goto(live_server.url + "/api/units").ok
+    assert "H67.31" not in page.content()
+    # The language switch still works under the CSP (its script is a static file).
+    page.goto(live_server.url + "/")
+    with page.expect_navigation():
+        page.get_by_label("Ngôn ngữ").select_option("en")
+    assert page.locator("html").get_attribute("lang") == "en"
+    assert not [e for e in errors if "Content Security Policy" in e]

@@ -1,0 +1,3 @@
+from tests.accounts.cast import cast
+
+__all__ = ["cast"]
