@@ -66,28 +66,36 @@ OPEN = 99
 # --- what is registered -----------------------------------------------------------------
 
 
+_EXTRA: list[Any] = []
+
+
+def register_counts(counts: Iterable[Any]) -> None:
+    """Keep running totals for these dossier or procedure counts too (a source that counts
+    dossiers through the dossier source, e.g. feedback's group 5). Call when apps load;
+    measures registered after a rebuild are counted from the aggregates until the next."""
+    _EXTRA.extend(counts)
+    registered.cache_clear()
+
+
 @cache
 def registered() -> tuple[frozenset[Measure], frozenset[Measure]]:
-    """The dossier measures and the procedure measures of every registered formula set."""
+    """The dossier measures and the procedure measures of every registered formula set
+    (and of :func:`register_counts`)."""
     from motcua.indicators.registry import FORMULA_SETS
 
     dossier: set[Measure] = set()
     procedure: set[Measure] = set()
-    for formula_set in FORMULA_SETS.values():
-        for indicator in formula_set.indicators:
-            for count in (indicator.numerator, indicator.denominator):
-                terms = decompose(count.where) if count.where is not None else None
-                if terms is None:
-                    continue
-                if count.source == "dossiers":
-                    dossier.update(t.measure for t in terms if t.kind != "span")
-                elif count.source == "procedures" and is_received_in(terms):
-                    procedure.add(terms[0].measure)
-            for count in (indicator.numerator, indicator.denominator):
-                having = getattr(count, "having", None)
-                terms = decompose(having) if having is not None else None
-                if terms is not None and is_received_in(terms):
-                    procedure.add(terms[0].measure)
+    every = [c for fs in FORMULA_SETS.values() for i in fs.indicators for c in i.counts().values()]
+    for count in [*every, *_EXTRA]:
+        terms = decompose(count.where) if count.where is not None else None
+        if terms is not None and count.source == "dossiers":
+            dossier.update(t.measure for t in terms if t.kind not in SPANS)
+        elif terms is not None and count.source == "procedures" and is_received_in(terms):
+            procedure.add(terms[0].measure)
+        having = getattr(count, "having", None)
+        terms = decompose(having) if having is not None else None
+        if terms is not None and is_received_in(terms):
+            procedure.add(terms[0].measure)
     return frozenset(dossier), frozenset(procedure)
 
 
@@ -354,15 +362,19 @@ def _uint(value: Any) -> int:
     return int.from_bytes(bytes(value), "little") if value is not None else 0
 
 
+SPANS = ("span", "span_not_due")
+
+
 def span_counts(
-    measures: Iterable[Measure], unit_ids: Iterable[int], period: Period
-) -> dict[int, dict[str, int]]:
-    """``{unit: {key: n}}``: dossiers received before the period and not finished by its
-    end. Lag classes keep the scan to dossiers that can span the period."""
-    group = list({m.key: m for m in measures}.values())
-    result: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    terms: Iterable[Term], unit_ids: Iterable[int], period: Period
+) -> dict[int, dict[tuple[str, str], int]]:
+    """``{unit: {(kind, key): n}}``: dossiers received before the period and not finished
+    by its end (``span``), and those of them not due by its end either (``span_not_due``).
+    Lag classes keep the scan to dossiers that can span the period."""
+    wanted = {(t.kind, t.measure.key): t.measure for t in terms if t.kind in SPANS}
+    result: dict[int, dict[tuple[str, str], int]] = defaultdict(lambda: defaultdict(int))
     ids = list(unit_ids)
-    if not group or not ids:
+    if not wanted or not ids:
         return result
     s, e = period.start, period.end
     length = (e - s).days + 1
@@ -374,16 +386,25 @@ def span_counts(
             reach |= Q(lag_class=c, received_day__gte=first, received_day__lt=s)
         if longest > 10**5:
             break
+    not_due = Q(due_day__isnull=True) | Q(due_day__gt=e)
+    names = {pair: f"s{i}" for i, pair in enumerate(wanted)}
+    sums = {
+        names[(kind, key)]: Sum(
+            "n", filter=static_q(m) & (not_due if kind == "span_not_due" else Q()), default=0
+        )
+        for (kind, key), m in wanted.items()
+    }
     query: Any = (
         DailyFact.objects.filter(unit_id__in=ids)
         .filter(reach)
         .filter(Q(finished_day__isnull=True) | Q(finished_day__gt=e))
         .values("unit_id")
-        .annotate(**{m.key: Sum("n", filter=static_q(m), default=0) for m in group})
+        .annotate(**sums)
     )
     for row in query:
-        unit_id = row.pop("unit_id")
-        result[unit_id].update({k: int(v) for k, v in row.items()})
+        counts = result[row["unit_id"]]
+        for pair, name in names.items():
+            counts[pair] = int(row[name])
     return result
 
 
@@ -450,14 +471,14 @@ def _masks(period: Period) -> dict[int, list[int]]:
 def combine(
     terms: list[Term],
     running: Mapping[tuple[str, str, str], int],
-    spans: Mapping[str, int],
+    spans: Mapping[tuple[str, str], int],
 ) -> int:
     """The signed sum of a decomposition's terms for one unit."""
     total = 0
     for term in terms:
         m = term.measure
-        if term.kind == "span":
-            total += term.sign * spans.get(m.key, 0)
+        if term.kind in SPANS:
+            total += term.sign * spans.get((term.kind, m.key), 0)
         else:
             total += term.sign * running.get((term.kind, m.anchor, m.key), 0)
     return total
@@ -496,7 +517,7 @@ def activity_measures(predicates: Mapping[str, Pred]) -> dict[str, Measure]:
 
 def _answerable(source: str, terms: list[Term], done: set[str]) -> bool:
     if source == "dossiers":
-        return all(t.kind == "span" or built_key("d", t.measure) in done for t in terms)
+        return all(t.kind in SPANS or built_key("d", t.measure) in done for t in terms)
     if source == "procedures":
         return is_received_in(terms) and built_key("p", terms[0].measure) in done
     return False
@@ -509,9 +530,10 @@ def count(fast: Fast, unit_ids: Sequence[int], period: Period) -> dict[int, dict
         k: terms[0].measure for k, (source, terms) in fast.items() if source == "procedures"
     }
     all_terms = [t for terms in dossier_terms.values() for t in terms]
-    running = running_counts({t.measure for t in all_terms if t.kind != "span"}, unit_ids, period)
-    span_measures = {t.measure for t in all_terms if t.kind == "span"}
-    spans = span_counts(span_measures, unit_ids, period) if span_measures else {}
+    running = running_counts(
+        {t.measure for t in all_terms if t.kind not in SPANS}, unit_ids, period
+    )
+    spans = span_counts(all_terms, unit_ids, period)
     activity = (
         procedure_counts(procedure_measures.values(), unit_ids, period)
         if procedure_measures

@@ -73,7 +73,7 @@ class Measure:
 @dataclass(frozen=True)
 class Term:
     sign: int
-    kind: str  # "le_e", "le_s" or "span"
+    kind: str  # "le_e", "le_s", "span" or "span_not_due"
     measure: Measure
 
 
@@ -159,6 +159,21 @@ def _on_time_as_of_end(static: Pred | None) -> list[Term]:
     ]
 
 
+def _received_on_time_as_of_end(static: Pred | None) -> list[Term]:
+    """Received in the period and, as of its end, finished on time or neither finished nor
+    due: the first part is "received in the period, finished by its end" with on_time; the
+    second is not-finished-and-not-due by the end (as in _on_time_as_of_end) less those
+    received before the period (``span_not_due``)."""
+    return [
+        *_received_finished_by_end(_and(static, ON_TIME)),
+        Term(1, "le_e", _m("R", static)),
+        Term(-1, "le_e", _m("F", static)),
+        Term(-1, "le_e", _m("D", static)),
+        Term(1, "le_e", _m("M", static)),
+        Term(-1, "span_not_due", _m("R", static)),
+    ]
+
+
 # The temporal shapes, keyed by their unlabelled temporal parts.
 _R, _F, _D = (DayIn(f) for f in ("received_day", "finished_day", "due_day"))
 PROGRESS_SCOPE = Any_(
@@ -177,6 +192,7 @@ SHAPES: dict[frozenset[Pred], Callable[[Pred | None], list[Term]]] = {
     frozenset({_R, DayByEnd("finished_day")}): _received_finished_by_end,
     frozenset({PROGRESS_SCOPE}): _progress_scope,
     frozenset({PROGRESS_SCOPE, FINISHED_ON_TIME_OR_NOT_DUE}): _on_time_as_of_end,
+    frozenset({_R, FINISHED_ON_TIME_OR_NOT_DUE}): _received_on_time_as_of_end,
 }
 
 
@@ -195,4 +211,4 @@ def decompose(pred: Pred) -> list[Term] | None:
 
 
 def measures_of(terms: list[Term]) -> set[Measure]:
-    return {t.measure for t in terms if t.kind != "span"}
+    return {t.measure for t in terms if not t.kind.startswith("span")}
