@@ -264,11 +264,23 @@ def _count_pairs(
         key: {pid for pid, f in facts.items() if c.where is None or c.where.test(f, period)}
         for key, c in counts.items()
     }
+    # Per level and count, the level's procedures that pass: most units apply exactly their
+    # level's, so most figures are a set size, not an intersection per unit.
+    by_level = {
+        (level, key): applies.by_level.get(level, set()) & passing[key]
+        for level in set(units.values())
+        for key in counts
+    }
     for unit_id, level in units.items():
-        applied = applies.of(unit_id, level)
+        listed = applies.listed.get(unit_id, set())
         for key, c in counts.items():
-            pool = pairs[key].get(unit_id, set()) if c.having is not None else applied
-            result[unit_id][key] = len(pool & applied & passing[key])
+            common = by_level[(level, key)]
+            extra = {pid for pid in listed if pid in passing[key] and pid not in common}
+            if c.having is None:
+                result[unit_id][key] = len(common) + len(extra)
+            else:
+                found = pairs[key].get(unit_id, set())
+                result[unit_id][key] = sum(1 for pid in found if pid in common or pid in extra)
 
 
 def _count_units(

@@ -31,6 +31,7 @@ from motcua.indicators import series
 from motcua.indicators.catalogue import certified_by_key
 from motcua.indicators.models import DailyFact
 from motcua.indicators.period import local_zone
+from motcua.indicators.windows import span_key
 from motcua.procedures.models import Procedure, ServiceLevel, ServiceLevelVersion
 
 Bucket = tuple[int, dt.date | None]
@@ -86,7 +87,7 @@ class Facts(NamedTuple):
     has_fee: bool
     citizen_data: bool
     certified_copy: bool
-    lag_class: int
+    span_key: int | None
 
 
 FACT_FIELDS = Facts._fields
@@ -197,19 +198,6 @@ def finished_on_time(
     return finished - paused <= due
 
 
-def lag_class(received_day: dt.date | None, finished_day: dt.date | None) -> int:
-    """How long a dossier took, in classes of powers of two: class c holds dossiers
-    finished 2**(c-1) to 2**c − 1 days after receipt (0: the same day); OPEN (99) when not
-    finished, or not received. Lets a query find the dossiers that span a period without
-    scanning the others (series.span_counts)."""
-    if received_day is None or finished_day is None:
-        return OPEN_LAG
-    return (finished_day - received_day).days.bit_length()
-
-
-OPEN_LAG = 99
-
-
 def _not_before(day: dt.date | None, floor: dt.date | None) -> dt.date | None:
     return max(day, floor) if day is not None and floor is not None else day
 
@@ -263,7 +251,7 @@ def facts_of(row: Mapping[str, Any], proc: ProcedureInfo, calendar: WorkCalendar
         has_fee=row["fee_total"] > 0,
         citizen_data=row["vneid_verified"] or bool(databases & POPULATION_DB_CODES),
         certified_copy=proc.certified_copy,
-        lag_class=lag_class(received_day, finished_day),
+        span_key=span_key(received_day, finished_day),
     )
 
 

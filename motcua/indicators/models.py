@@ -37,7 +37,7 @@ class DailyFact(models.Model):
     has_fee = models.BooleanField()
     citizen_data = models.BooleanField()
     certified_copy = models.BooleanField(default=False)
-    lag_class = models.PositiveSmallIntegerField()
+    span_key = models.IntegerField(null=True)  # windows.span_key
     n = models.PositiveIntegerField()
 
     class Meta:
@@ -45,7 +45,7 @@ class DailyFact(models.Model):
             models.Index(fields=["unit", "received_day"]),
             models.Index(fields=["received_day"]),
             models.Index(fields=["finished_day"]),
-            models.Index(fields=["lag_class", "received_day"]),
+            models.Index(fields=["span_key"]),
         ]
 
     def __str__(self) -> str:

@@ -38,7 +38,7 @@ from motcua.demo.fastinsert import Inserter
 from motcua.indicators.models import DailyFact, MeasureBuilt, ProcedureActivity, RunningTotal
 from motcua.indicators.period import Period
 from motcua.indicators.predicates import Pred
-from motcua.indicators.windows import Measure, Term, decompose
+from motcua.indicators.windows import EPOCH, OPEN_LAG, SPAN_CLASS, Measure, Term, decompose
 
 log = logging.getLogger(__name__)
 
@@ -58,9 +58,6 @@ ANCHOR_SET = {
     "D": Q(due_day__isnull=False),
     "M": Q(finished_day__isnull=False, due_day__isnull=False),
 }
-# Lag classes (facts.py): class c holds dossiers finished 2**(c-1) to 2**c - 1 days after
-# receipt (c = 0: the same day); OPEN: not finished.
-OPEN = 99
 
 
 # --- what is registered -----------------------------------------------------------------
@@ -378,12 +375,18 @@ def span_counts(
         return result
     s, e = period.start, period.end
     length = (e - s).days + 1
-    reach = Q(lag_class=OPEN, received_day__lt=s)
+
+    # One range of the span key (facts.span_key) per lag class that can span the period:
+    # dossiers not finished, or finished more than the period's length after receipt.
+    def key(lag: int, day: dt.date) -> int:
+        return lag * SPAN_CLASS + (day - EPOCH).days
+
+    reaches = [Q(span_key__gte=key(OPEN_LAG, EPOCH), span_key__lt=key(OPEN_LAG, s))]
     for c in range(1, 40):
         longest = 2**c - 1
-        if longest >= length + 1:
-            first = e + dt.timedelta(days=1) - dt.timedelta(days=min(longest, 10**5))
-            reach |= Q(lag_class=c, received_day__gte=first, received_day__lt=s)
+        if c < OPEN_LAG and longest >= length + 1:
+            first = max(e + dt.timedelta(days=1) - dt.timedelta(days=longest), EPOCH)
+            reaches.append(Q(span_key__gte=key(c, first), span_key__lt=key(c, s)))
         if longest > 10**5:
             break
     not_due = Q(due_day__isnull=True) | Q(due_day__gt=e)
@@ -394,17 +397,21 @@ def span_counts(
         )
         for (kind, key), m in wanted.items()
     }
-    query: Any = (
-        DailyFact.objects.filter(unit_id__in=ids)
-        .filter(reach)
-        .filter(Q(finished_day__isnull=True) | Q(finished_day__gt=e))
-        .values("unit_id")
-        .annotate(**sums)
-    )
-    for row in query:
-        counts = result[row["unit_id"]]
-        for pair, name in names.items():
-            counts[pair] = int(row[name])
+    wanted_units = set(ids)
+    for reach in reaches:
+        # One query per class, without a unit condition: given one, a planner may scan by
+        # unit instead of reading the range of the index.
+        query: Any = (
+            DailyFact.objects.filter(reach)
+            .filter(Q(finished_day__isnull=True) | Q(finished_day__gt=e))
+            .values("unit_id")
+            .annotate(**sums)
+        )
+        for row in query:
+            if row["unit_id"] in wanted_units:
+                counts = result[row["unit_id"]]
+                for pair, name in names.items():
+                    counts[pair] += int(row[name])
     return result
 
 

@@ -34,6 +34,7 @@ requires touching this module, it only decides whether the fast path applies.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, fields, is_dataclass, replace
@@ -212,3 +213,23 @@ def decompose(pred: Pred) -> list[Term] | None:
 
 def measures_of(terms: list[Term]) -> set[Measure]:
     return {t.measure for t in terms if not t.kind.startswith("span")}
+
+
+def span_key(received_day: dt.date | None, finished_day: dt.date | None) -> int | None:
+    """How long a dossier took, as a class of powers of two, then its day of receipt:
+    ``class × SPAN_CLASS + days since 1970-01-01``. Class c holds dossiers finished
+    2**(c-1) to 2**c − 1 days after receipt (0: the same day), OPEN_LAG (99) those not
+    finished. One indexed integer, so "class c, received between two days" is one range
+    that any planner reads from the index (series.span_counts: the dossiers that can span a
+    period). None when not received."""
+    if received_day is None:
+        return None
+    days = (received_day - EPOCH).days
+    if finished_day is None:
+        return OPEN_LAG * SPAN_CLASS + days
+    return (finished_day - received_day).days.bit_length() * SPAN_CLASS + days
+
+
+OPEN_LAG = 99
+SPAN_CLASS = 100_000
+EPOCH = dt.date(1970, 1, 1)
