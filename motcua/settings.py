@@ -49,6 +49,10 @@ INSTALLED_APPS = [
     "motcua.dossiers",
     "motcua.indicators",
     "motcua.web",
+    "django_tasks",
+    "django_tasks_db",
+    "motcua.campaigns",
+    "motcua.reports",
 ]
 
 MIDDLEWARE = [
@@ -119,6 +123,9 @@ if not DEBUG and env.get("DATABASE_URL"):
     # Production (PostgreSQL) deployments sit behind TLS.
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
+
+# Background tasks (django-tasks) stored in the database; `motcua db_worker` runs them.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 
 LOGGING = {
     "version": 1,
