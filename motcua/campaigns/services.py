@@ -97,7 +97,7 @@ def _save_target(t: TargetSpec, campaign: Campaign | None) -> Target:
     return target
 
 
-def create_campaign(spec: CampaignSpec, *, actor: Actor) -> Campaign:
+def create_campaign(spec: CampaignSpec, *, actor: Actor, schedule: bool = True) -> Campaign:
     scope = figures.scope_units(Period(spec.start, spec.end), spec.root_id, spec.levels)
     if not scope:
         raise CampaignError("phạm vi chiến dịch không có đơn vị nào")
@@ -141,7 +141,8 @@ def create_campaign(spec: CampaignSpec, *, actor: Actor) -> Campaign:
             name=campaign.name,
             targets=len(spec.targets),
         )
-        transaction.on_commit(lambda: schedule_snapshots(campaign))
+        if schedule:
+            transaction.on_commit(lambda: schedule_snapshots(campaign))
     return campaign
 
 

@@ -72,6 +72,7 @@ def build_demo(seed: int = DEFAULT_SEED) -> Summary:
         procedures = create_procedures(plan.catalogue, units)
         payments = create_dossiers(plan, units, procedures)
         aggregates = _rebuild_aggregates()
+        _demo_campaign()
     return Summary(
         units=len(units),
         procedures=len(procedures),
@@ -95,6 +96,15 @@ def _rebuild_aggregates() -> float:
     started = time.monotonic()
     rebuild()
     return time.monotonic() - started
+
+
+def _demo_campaign() -> None:
+    """Seed 000's 60-day campaign with its weekly snapshots (docs/campaigns.md)."""
+    if not apps.is_installed("motcua.campaigns"):
+        return
+    from motcua.campaigns.demo import create_demo_campaign
+
+    create_demo_campaign()
 
 
 # -- catalogue ---------------------------------------------------------------------------

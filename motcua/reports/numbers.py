@@ -32,5 +32,7 @@ def points(delta: float | None, digits: int = 1) -> str:
     if delta is None:
         return "—"
     value = _round(delta * 100, digits)
+    if value == 0:
+        value = abs(value)
     sign = "+" if value > 0 else ""
     return f"{sign}{value}".replace(".", ",")
