@@ -92,6 +92,8 @@ def appendix1(period: Period, root_id: int | None) -> Document:
         counts = {"none": 0, "partial": 0, "full": 0}
         for pid in mine:
             counts[level_of.get(pid, "none") if level_of.get(pid) in counts else "none"] += 1
+        if not mine:
+            continue  # the appendix lists units with dossiers only
         rows[u.id] = {
             "name": u.name,
             "code": u.code,
@@ -142,6 +144,8 @@ def appendix2(period: Period, root_id: int | None) -> Document:
         received = by[(u.code, "online_received")]
         resolved = by[(u.code, "online_resolved")]
         a = received["denominator"]
+        if not a:
+            continue  # the appendix lists units with dossiers only
         rows[u.id] = {
             "name": u.name,
             "code": u.code,

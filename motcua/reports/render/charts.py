@@ -6,7 +6,8 @@ import io
 
 from motcua.reports.document import Chart
 
-FONTS = ["Times New Roman", "Liberation Serif", "DejaVu Serif", "serif"]
+# Liberation Serif on this machine lacks the stacked Vietnamese diacritics; DejaVu has them.
+FONTS = ["DejaVu Serif", "serif"]
 
 
 def render(chart: Chart, fmt: str = "png") -> bytes:

@@ -69,7 +69,7 @@ def _motto(d: object, doc: Document) -> None:
 
 
 def _table(d: object, table: Table) -> None:
-    columns = ([Column("_stt", "STT", "text", 5)] if table.numbered else []) + table.columns
+    columns = ([Column("_stt", "STT", "text", 6)] if table.numbered else []) + table.columns
     size = Pt(8 if table.small else 11)
     if table.title:
         _para(d, table.title, bold=True)

@@ -15,7 +15,7 @@ from motcua.reports.render import charts
 
 
 def _table(table: Table) -> dict[str, Any]:
-    columns = ([Column("_stt", "STT", "text", 5)] if table.numbered else []) + table.columns
+    columns = ([Column("_stt", "STT", "text", 6)] if table.numbered else []) + table.columns
     total_width = sum(c.width for c in columns)
     sections = []
     for s in table.sections:

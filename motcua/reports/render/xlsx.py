@@ -30,7 +30,7 @@ def _value(col: Column, value: Any) -> Any:
 
 
 def _table(ws: Worksheet, row: int, table: Table, widths: dict[int, float]) -> int:
-    columns = ([Column("_stt", "STT", "text", 5)] if table.numbered else []) + table.columns
+    columns = ([Column("_stt", "STT", "text", 6)] if table.numbered else []) + table.columns
     if table.title:
         ws.cell(row, 1, table.title).font = Font(name=FONT, bold=True)
         row += 1
