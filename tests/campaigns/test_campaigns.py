@@ -56,10 +56,14 @@ def test_yaml_files_work_too(province, tmp_path) -> None:
         ({"indicators": ["nope"]}, "indicators[0]"),
         ({"checkpoints": ["2024-10-05"]}, "checkpoints[0]"),
         ({"period": {"from": "2024-09-30", "to": "2024-09-01"}}, "period.to"),
-        ({"targets": [{"indicator": "online_received", "level": "agency", "increase": "x"}]},
-         "targets[0].increase"),
-        ({"targets": [{"indicator": "online_received", "unit": "H99.99", "absolute": 5}]},
-         "targets[0].units[0]"),
+        (
+            {"targets": [{"indicator": "online_received", "level": "agency", "increase": "x"}]},
+            "targets[0].increase",
+        ),
+        (
+            {"targets": [{"indicator": "online_received", "unit": "H99.99", "absolute": 5}]},
+            "targets[0].units[0]",
+        ),
     ],
 )
 def test_bad_files_fail_with_one_line_naming_file_and_field(
@@ -154,7 +158,9 @@ def test_snapshot_command_and_bad_dates(province, capsys) -> None:
 
 def test_standing_yearly_targets(province, tmp_path, capsys) -> None:
     path = tmp_path / "t.yaml"
-    path.write_text("targets:\n  - {year: 2024, indicator: online_received, level: agency, absolute: 50}\n")
+    path.write_text(
+        "targets:\n  - {year: 2024, indicator: online_received, level: agency, absolute: 50}\n"
+    )
     call_command("campaigns_targets", str(path))
     call_command("campaigns_list")
     assert "standing 2024" in capsys.readouterr().out

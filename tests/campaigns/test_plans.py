@@ -93,8 +93,10 @@ def test_xlsx_import(units, tmp_path) -> None:
     [
         (["x,Nhiệm vụ,,Sở Nội vụ,,Thường xuyên"], "dòng 2, cột tt"),
         (["1,Nhiệm vụ,,Sở Nội vụ,,"], "dòng 2, cột thoi gian thuc hien"),
-        (["1,Nhiệm vụ,,Sở Nội vụ,,Quý I/2025", "2,Khác,,Cục Thuế tỉnh,,Quý I/2025"],
-         "dòng 3, cột co quan chu tri"),
+        (
+            ["1,Nhiệm vụ,,Sở Nội vụ,,Quý I/2025", "2,Khác,,Cục Thuế tỉnh,,Quý I/2025"],
+            "dòng 3, cột co quan chu tri",
+        ),
         (["1,A,,Sở Nội vụ,,Quý I/2025", "1,B,,Sở Nội vụ,,Quý I/2025"], "dòng 3, cột tt"),
     ],
 )
@@ -113,7 +115,9 @@ def test_a_missing_column_is_named(units, tmp_path, capsys) -> None:
 def test_external_bodies_are_kept_as_text_when_allowed(units, tmp_path) -> None:
     named(units)
     rows = ["1,Thanh toán thuế đất,,Sở Nội vụ,Cục Thuế tỉnh,Thường xuyên"]
-    call_command("plans_import", str(csv_file(tmp_path, rows)), "--plan", "9/KH", "--allow-external")
+    call_command(
+        "plans_import", str(csv_file(tmp_path, rows)), "--plan", "9/KH", "--allow-external"
+    )
     assert PlanTask.objects.get().external == ["cuc thue tinh"]
 
 
@@ -122,13 +126,21 @@ def test_overdue_tasks_and_missing_reports_are_flagged(units, tmp_path) -> None:
     call_command("plans_import", str(csv_file(tmp_path, ROWS)), "--plan", "80/KH-UBND")
     plan = Plan.objects.get()
     task2 = plan.tasks.get(number=2)
-    TaskReport.objects.create(task=task2, unit=units["tp"], reported_on=dt.date(2024, 9, 1),
-                              status=TaskReport.Status.IN_PROGRESS)
+    TaskReport.objects.create(
+        task=task2,
+        unit=units["tp"],
+        reported_on=dt.date(2024, 9, 1),
+        status=TaskReport.Status.IN_PROGRESS,
+    )
     found = {(f.task.number, f.kind): f.unit_ids for f in flags([plan], dt.date(2024, 10, 15))}
     assert found[(2, "overdue")] == {units["tp"].pk}  # in progress only: overdue
     assert (3, "overdue") not in found  # due 31/12
     assert found[(1, "missing_report")] == {units["d"].pk}  # recurring: no report this quarter
-    TaskReport.objects.create(task=task2, unit=units["tp"], reported_on=dt.date(2024, 9, 30),
-                              status=TaskReport.Status.DONE)
+    TaskReport.objects.create(
+        task=task2,
+        unit=units["tp"],
+        reported_on=dt.date(2024, 9, 30),
+        status=TaskReport.Status.DONE,
+    )
     found = {(f.task.number, f.kind) for f in flags([plan], dt.date(2024, 10, 15))}
     assert (2, "overdue") not in found
