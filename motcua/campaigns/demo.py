@@ -16,7 +16,10 @@ from motcua.campaigns.services import create_campaign, snapshot_due
 from motcua.campaigns.spec import parse_campaign
 from motcua.units.models import Level, Unit
 
-NAME = "Chiến dịch cao điểm 60 ngày “Nâng cao hiệu quả sử dụng dịch vụ công trực tuyến trên địa bàn tỉnh Đắk Nông”"
+NAME = (
+    "Chiến dịch cao điểm 60 ngày “Nâng cao hiệu quả sử dụng dịch vụ công trực tuyến"
+    " trên địa bàn tỉnh Đắk Nông”"
+)
 TRACKED = ["online_received", "online_payment_transactions"]
 
 SPEC: dict[str, Any] = {

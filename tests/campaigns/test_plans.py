@@ -15,9 +15,13 @@ from tests.indicators.conftest import make_unit
 
 pytestmark = pytest.mark.django_db
 
-HEADER = "TT,Tên nhiệm vụ,Sản phẩm dự kiến hoàn thành,Cơ quan chủ trì,Cơ quan, đơn vị phối hợp,Thời gian thực hiện"
+HEADER = (
+    "TT,Tên nhiệm vụ,Sản phẩm dự kiến hoàn thành,Cơ quan chủ trì,"
+    "Cơ quan, đơn vị phối hợp,Thời gian thực hiện"
+)
 ROWS = [
-    '1,Đẩy mạnh chứng thực bản sao điện tử,Hồ sơ được chứng thực điện tử,"UBND cấp huyện, UBND cấp xã",Sở Tư pháp,Thường xuyên',
+    "1,Đẩy mạnh chứng thực bản sao điện tử,Hồ sơ được chứng thực điện tử,"
+    '"UBND cấp huyện, UBND cấp xã",Sở Tư pháp,Thường xuyên',
     "2,Kiểm tra việc thực hiện TTHC,Lồng ghép kiểm tra,Sở Tư pháp,Sở Nội vụ,Quý III/2024",
     "3,Ban hành Quy chế,Quyết định,Sở Nội vụ,,31/12/2024",
     "4,,Văn bản giải trình,Sở Tư pháp,,Thường xuyên",
