@@ -36,21 +36,21 @@ LEVEL_TITLES: dict[str, str] = {
 
 def target_label(t: Target) -> str:
     value = f"{t.value.normalize():f}".replace(".", ",")
-    return f"+{value} điểm %" if t.kind == Target.Kind.INCREASE else f"≥ {value}%"
+    return f"+{value}" if t.kind == Target.Kind.INCREASE else f"≥{value}%"
 
 
 def _unit_table(ev: Evaluation, code: str) -> Table:
     dues = ev.checkpoints
     columns = [
-        Column("name", "Đơn vị", "text", 30),
-        Column("target", "Chỉ tiêu", "text", 9),
+        Column("name", "Đơn vị", "text", 24),
+        Column("target", "Chỉ tiêu", "text", 7),
         Column("baseline", "Kỳ gốc", "rate1", 8),
         Column("required", "Cần đạt", "rate1", 8),
-        *[Column(f"cp{i}", f"{d:%d/%m}", "rate", 6) for i, d in enumerate(dues)],
+        *[Column(f"cp{i}", f"{d:%d/%m}", "rate", 7) for i, d in enumerate(dues)],
         Column("current", "Hiện nay", "rate1", 8),
         Column("dossiers", "Số hồ sơ", "int", 8),
-        Column("change", "Thay đổi so với tuần trước", "points", 9),
-        Column("status", "Trạng thái", "text", 12),
+        Column("change", "Thay đổi so với tuần trước", "points", 8),
+        Column("status", "Trạng thái", "text", 10),
     ]
     sections = []
     for level in (Level.AGENCY, Level.DISTRICT, Level.COMMUNE, Level.PROVINCE):
@@ -58,6 +58,7 @@ def _unit_table(ev: Evaluation, code: str) -> Table:
         if rows:
             sections.append(Section("", LEVEL_TITLES[level], [_row(r, dues) for r in rows]))
     note = (
+        "Chỉ tiêu «+n»: tăng n điểm phần trăm so với kỳ gốc; «≥n%»: đạt tối thiểu n%. "
         "Các cột theo mốc là số liệu đã báo cáo tại mốc đó (cố định); «Hiện nay» là số liệu "
         f"tính lại đến ngày {min(ev.as_of, ev.campaign.end):%d/%m/%Y}."
     )
