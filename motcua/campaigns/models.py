@@ -126,8 +126,20 @@ class ImmutableError(Exception):
     pass
 
 
+class _WriteOnceQuerySet(models.QuerySet[Any]):
+    """Bulk updates and deletes are refused too."""
+
+    def update(self, **kwargs: Any) -> int:
+        raise ImmutableError(f"{self.model.__name__} rows are frozen")
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        raise ImmutableError(f"{self.model.__name__} rows are frozen")
+
+
 class _WriteOnce(models.Model):
     """Rows written once: saving an existing row or deleting one raises."""
+
+    objects = _WriteOnceQuerySet.as_manager()
 
     class Meta:
         abstract = True

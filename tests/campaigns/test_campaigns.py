@@ -121,6 +121,12 @@ def test_snapshots_are_frozen_and_shown_next_to_todays_figures(province) -> None
         figure.save()
     with pytest.raises(ImmutableError):
         Snapshot.objects.get().delete()
+    with pytest.raises(ImmutableError):
+        SnapshotFigure.objects.filter(pk=figure.pk).update(numerator=99)
+    with pytest.raises(ImmutableError):
+        SnapshotFigure.objects.all().delete()
+    figure.refresh_from_db()
+    assert figure.numerator == 3
 
 
 def test_the_background_task_snapshots_due_checkpoints_once(province) -> None:
