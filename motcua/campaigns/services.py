@@ -181,18 +181,30 @@ class SnapshotResult:
     created: bool
 
 
-def snapshot_checkpoint(checkpoint: Checkpoint) -> bool:
-    """Freeze the figures of one checkpoint; False when it already has its snapshot."""
+def snapshot_checkpoint(
+    checkpoint: Checkpoint,
+    baselines: dict[tuple[int, tuple[int, ...]], figures.Counts] | None = None,
+) -> bool:
+    """Freeze the figures of one checkpoint; False when it already has its snapshot.
+
+    ``baselines`` caches each campaign's baseline figures within one run (they are the
+    same for every checkpoint taken at the same moment)."""
     campaign = checkpoint.campaign
     period = Period(campaign.start, checkpoint.due)
     scope = figures.scope_units(period, campaign.scope_root_id, campaign.scope_levels)
     ids = [u.id for u in scope]
     names = {u.id: u.name for u in scope}
     current = figures.counts(campaign.formula_set, campaign.indicators, period, ids)
-    baseline: figures.Counts = {}
-    if campaign.baseline_start and campaign.baseline_end:
-        base_period = Period(campaign.baseline_start, campaign.baseline_end)
-        baseline = figures.counts(campaign.formula_set, campaign.indicators, base_period, ids)
+    baselines = {} if baselines is None else baselines
+    key = (campaign.pk, tuple(sorted(ids)))
+    if key not in baselines:
+        baselines[key] = {}
+        if campaign.baseline_start and campaign.baseline_end:
+            base_period = Period(campaign.baseline_start, campaign.baseline_end)
+            baselines[key] = figures.counts(
+                campaign.formula_set, campaign.indicators, base_period, ids
+            )
+    baseline = baselines[key]
     try:
         with transaction.atomic():
             if Snapshot.objects.filter(checkpoint=checkpoint).exists():
@@ -238,7 +250,8 @@ def snapshot_due(at: dt.date, campaign_id: int | None = None) -> list[SnapshotRe
     )
     if campaign_id is not None:
         checkpoints = checkpoints.filter(campaign_id=campaign_id)
+    baselines: dict[tuple[int, tuple[int, ...]], figures.Counts] = {}
     return [
-        SnapshotResult(cp.campaign_id, cp.due, snapshot_checkpoint(cp))
+        SnapshotResult(cp.campaign_id, cp.due, snapshot_checkpoint(cp, baselines))
         for cp in checkpoints.order_by("campaign_id", "due")
     ]
