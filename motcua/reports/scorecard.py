@@ -10,6 +10,7 @@ from motcua.indicators.period import Period
 from motcua.indicators.registry import formula_set
 from motcua.indicators.report import figure_rows, units_in_scope
 from motcua.reports.document import Block, Column, Document, Heading, Paragraph, Section, Table
+from motcua.reports.numbers import integer
 from motcua.units.models import Level
 
 SET_ID = "qd766-2025"
@@ -29,7 +30,7 @@ def _unit_table(rows: list[dict[str, Any]]) -> tuple[Table, list[dict[str, Any]]
             items.append(
                 {
                     "name": r["name"] + (" (tạm tính)" if r["provisional"] else ""),
-                    "fraction": f"{r['numerator']}/{r['denominator']}",
+                    "fraction": f"{integer(r['numerator'])}/{integer(r['denominator'])}",
                     "rate": r["rate"],
                     "score": r["score"],
                     "max": r["max_score"],
