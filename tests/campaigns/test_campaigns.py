@@ -172,3 +172,16 @@ def test_standing_yearly_targets(province, tmp_path, capsys) -> None:
     assert "standing 2024" in capsys.readouterr().out
     path.write_text("targets:\n  - {indicator: online_received, level: agency, absolute: 50}\n")
     assert "targets[0].year" in run_failing(capsys, "campaigns_targets", str(path))
+
+
+def test_creating_a_campaign_enqueues_the_snapshot_task_and_the_worker_runs_it(
+    province, django_capture_on_commit_callbacks
+) -> None:
+    from django_tasks_db.models import DBTaskResult
+
+    with django_capture_on_commit_callbacks(execute=True):
+        create_campaign(parse_campaign(SPEC, "x"), actor="t")
+    assert DBTaskResult.objects.count() == 5  # one per checkpoint
+    call_command("db_worker", "--batch", "--no-startup-delay", "-v", "0")
+    assert Snapshot.objects.count() == 5
+    assert set(DBTaskResult.objects.values_list("status", flat=True)) == {"SUCCESSFUL"}
