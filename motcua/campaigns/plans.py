@@ -157,22 +157,41 @@ def _columns(path: Path, header: list[str]) -> dict[str, int]:
     return columns
 
 
+def _merged(rows: list[list[str]], columns: dict[str, int]) -> list[tuple[int, list[str]]]:
+    """Data rows with their line numbers; a row without a number whose other cells have
+    text (a task broken over a page) is appended to the row above."""
+    merged: list[tuple[int, list[str]]] = []
+    number = columns["number"]
+    for line, raw in enumerate(rows[1:], start=2):
+        cells = list(raw)
+        if not any(cells):
+            continue
+        blank_number = number >= len(cells) or not cells[number]
+        if blank_number and merged:
+            previous = merged[-1][1]
+            previous += [""] * (len(cells) - len(previous))
+            for i, text in enumerate(cells):
+                if text:
+                    previous[i] = f"{previous[i]} {text}".strip()
+            continue
+        merged.append((line, cells))
+    return merged
+
+
 def _unit_names() -> dict[str, int]:
     return {fold(name): pk for pk, name in Unit.objects.values_list("pk", "name")}
 
 
 def read_tasks(path: Path, *, allow_external: bool = False) -> list[TaskRow]:
-    rows = _rows(path)
+    rows = [[re.sub(r"<[^>]+>", "", c).strip() for c in row] for row in _rows(path)]
     if not rows:
         raise PlanImportError(f"{path}: tệp rỗng")
     columns = _columns(path, rows[0])
     names = _unit_names()
     tasks: list[TaskRow] = []
     seen: set[int] = set()
-    previous = ""
-    for line, raw in enumerate(rows[1:], start=2):
-        if not any(raw):
-            continue
+    above: dict[str, str] = {}
+    for line, raw in _merged(rows, columns):
 
         def cell(key: str, raw: list[str] = raw) -> str:
             i = columns.get(key)
@@ -188,14 +207,25 @@ def read_tasks(path: Path, *, allow_external: bool = False) -> list[TaskRow]:
         if number in seen:
             raise fail("number", f"số thứ tự {number} bị trùng")
         seen.add(number)
-        content = cell("content") or previous  # a row continuing the task above
+        content = cell("content")
+        if not content and above:  # continues the task above (merged cells in the original)
+            content = above["content"]
+            lead = cell("lead") or above["lead"]
+            coordinating = cell("coordinating") or above["coordinating"]
+            deadline_text = cell("deadline") or above["deadline"]
+        else:
+            lead, coordinating = cell("lead"), cell("coordinating")
+            deadline_text = cell("deadline")
         if not content:
             raise fail("content", "thiếu tên nhiệm vụ")
-        previous = content
-        lead, coordinating = cell("lead"), cell("coordinating")
+        above = {
+            "content": content,
+            "lead": lead,
+            "coordinating": coordinating,
+            "deadline": deadline_text,
+        }
         if not lead:
             raise fail("lead", "thiếu cơ quan chủ trì")
-        deadline_text = cell("deadline")
         if not deadline_text:
             raise fail("deadline", "thiếu thời gian thực hiện")
         lead_parties = resolve_parties(lead, names)

@@ -148,3 +148,34 @@ def test_overdue_tasks_and_missing_reports_are_flagged(units, tmp_path) -> None:
     )
     found = {(f.task.number, f.kind) for f in flags([plan], dt.date(2024, 10, 15))}
     assert (2, "overdue") not in found
+
+
+@pytest.mark.shared
+def test_seed_004s_appendix_imports_with_external_bodies(shared_seeds, tmp_path) -> None:
+    names = {
+        "H67.01": "Văn phòng UBND tỉnh",
+        "H67.02": "Sở Tư pháp",
+        "H67.03": "Sở Thông tin và Truyền thông",
+        "H67.04": "Sở Tài nguyên và Môi trường",
+        "H67.05": "Sở Nội vụ",
+    }
+    for code, name in names.items():
+        unit = make_unit(code)
+        unit.name = name
+        unit.save()
+    text = next(shared_seeds.glob("004_*.txt")).read_text(encoding="utf-8")
+    table = text.split("**PHỤ LỤC I. CÁC NHIỆM VỤ CỤ THỂ**")[1].split("**PHỤ LỤC II")[0]
+    path = tmp_path / "seed004.tsv"
+    path.write_text("\n".join(ln for ln in table.splitlines() if "\t" in ln), encoding="utf-8")
+    call_command("plans_import", str(path), "--plan", "004/KH-UBND", "--allow-external")
+    tasks = {t.number: t for t in PlanTask.objects.all()}
+    assert sorted(tasks) == list(range(1, 35))
+    assert tasks[11].due == dt.date(2024, 9, 30)  # Quý III/2024
+    assert tasks[34].due == dt.date(2024, 12, 31)  # Quý IV/2024
+    assert tasks[1].deadline_kind == PlanTask.Deadline.RECURRING
+    assert tasks[27].deadline_kind == PlanTask.Deadline.OTHER  # "Ngay sau khi …"
+    assert tasks[29].content == tasks[28].content  # an empty name continues the task above
+    assert tasks[32].lead_text == tasks[31].lead_text  # merged cells in the original
+    assert "danh mục thông tin máy chủ" in tasks[32].product  # broken over a page
+    assert tasks[3].external == ["cuc thue tinh"]
+    assert list(tasks[2].lead_units.values_list("code", flat=True)) == ["H67.03"]
