@@ -174,13 +174,13 @@ def test_standing_yearly_targets(province, tmp_path, capsys) -> None:
     assert "targets[0].year" in run_failing(capsys, "campaigns_targets", str(path))
 
 
+@pytest.mark.django_db(transaction=True)  # the worker closes its connection between tasks
 def test_creating_a_campaign_enqueues_the_snapshot_task_and_the_worker_runs_it(
-    province, django_capture_on_commit_callbacks
+    province,
 ) -> None:
     from django_tasks_db.models import DBTaskResult
 
-    with django_capture_on_commit_callbacks(execute=True):
-        create_campaign(parse_campaign(SPEC, "x"), actor="t")
+    create_campaign(parse_campaign(SPEC, "x"), actor="t")  # enqueues on commit
     assert DBTaskResult.objects.count() == 5  # one per checkpoint
     call_command("db_worker", "--batch", "--no-startup-delay", "-v", "0")
     assert Snapshot.objects.count() == 5
