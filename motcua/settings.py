@@ -52,6 +52,10 @@ INSTALLED_APPS = [
     "ninja",
     "motcua.accounts",
     "motcua.api",
+    "django_tasks",
+    "django_tasks_db",
+    "motcua.campaigns",
+    "motcua.reports",
 ]
 
 MIDDLEWARE = [
@@ -133,6 +137,9 @@ if not DEBUG and env.get("DATABASE_URL"):
     CSRF_COOKIE_SECURE = True
     SECURE_HSTS_SECONDS = env.get_int("HSTS_SECONDS")
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+
+# Background tasks (django-tasks) stored in the database; `motcua db_worker` runs them.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 
 LOGGING = {
     "version": 1,

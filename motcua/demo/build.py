@@ -74,6 +74,7 @@ def build_demo(seed: int = DEFAULT_SEED) -> Summary:
         payments = create_dossiers(plan, units, procedures)
         aggregates = _rebuild_aggregates()
         accounts = _demo_accounts()
+        _demo_campaign()
     return Summary(
         units=len(units),
         procedures=len(procedures),
@@ -107,6 +108,13 @@ def _demo_accounts() -> tuple[str, ...]:
     from motcua.accounts.demo import create_demo_accounts
 
     return tuple(create_demo_accounts())
+def _demo_campaign() -> None:
+    """Seed 000's 60-day campaign with its weekly snapshots (docs/campaigns.md)."""
+    if not apps.is_installed("motcua.campaigns"):
+        return
+    from motcua.campaigns.demo import create_demo_campaign
+
+    create_demo_campaign()
 
 
 # -- catalogue ---------------------------------------------------------------------------
