@@ -108,6 +108,8 @@ def _demo_accounts() -> tuple[str, ...]:
     from motcua.accounts.demo import create_demo_accounts
 
     return tuple(create_demo_accounts())
+
+
 def _demo_campaign() -> None:
     """Seed 000's 60-day campaign with its weekly snapshots (docs/campaigns.md)."""
     if not apps.is_installed("motcua.campaigns"):
