@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 
-.PHONY: run test setup setup-dev lint typecheck pytest migrate bench clean openapi
+.PHONY: run test setup setup-dev lint typecheck pytest migrate bench bench-indicators clean openapi
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -44,8 +44,15 @@ pytest: setup-dev
 
 test: lint typecheck pytest
 
-bench: setup-dev
+$(VENV)/.bench: $(VENV)/.dev bench/requirements.txt
+	$(BIN)/pip install --quiet -r bench/requirements.txt
+	touch $@
+
+bench: $(VENV)/.bench
 	$(BIN)/python -m bench.import_speed $(BENCH_ARGS)
+
+bench-indicators: $(VENV)/.bench
+	$(BIN)/python -m bench.indicator_speed $(BENCH_ARGS)
 
 openapi: setup
 	$(BIN)/motcua api schema --output docs/openapi.json
