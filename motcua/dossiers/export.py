@@ -141,6 +141,30 @@ def exported(dossier: Dossier, catalogue: _Catalogue, payments: list[Record]) ->
     return Exported(hoso, steps)
 
 
+def exported_one(dossier: Dossier) -> Exported:
+    """One dossier as export writes it, from the instance in memory (its unsaved values
+    included); its payments are read from the database."""
+    procedure = dossier.procedure
+    field = procedure.field
+    catalogue = _Catalogue.__new__(_Catalogue)
+    catalogue.procedures = {
+        procedure.pk: {
+            "MaTTHC": procedure.code,
+            "TenTTHC": procedure.name,
+            "MaLinhVuc": field.code if field else "",
+            "TenLinhVuc": field.name if field else "",
+        }
+    }
+    catalogue.unit_codes = {dossier.unit_id: dossier.unit.code} if dossier.unit.code else {}
+    payments = _payments([dossier]).get(dossier.pk, []) if dossier.pk else []
+    return exported(dossier, catalogue, payments)
+
+
+def records(dossiers: QuerySet[Dossier]) -> Iterator[Exported]:
+    """The exported form of ``dossiers``, read in id order one page at a time."""
+    return _records(dossiers)
+
+
 def _spell(kind: str, value: Any) -> str:
     if value is None:
         return ""
