@@ -52,6 +52,27 @@ VARIABLES: dict[str, Variable] = {
         Variable("OFFICE_HOURS", "07:30-11:30,13:00-17:00", "Working hours for deadlines."),
         Variable("VAR_DIR", str(BASE_DIR / "var"), "Where the SQLite file and uploads live."),
         Variable("LOG_LEVEL", "INFO", "Python logging level for motcua's loggers."),
+        Variable(
+            "DVCQG_SYNC_URL",
+            "",
+            "Endpoint that receives dossiers (DVCQG sync JSON, one POST per dossier). Empty: "
+            "no sync, nothing is queued.",
+        ),
+        Variable("DVCQG_SYNC_TOKEN", "", "Bearer token sent to DVCQG_SYNC_URL (optional)."),
+        Variable("SYNC_TIMEOUT", "10", "Seconds to wait for the sync endpoint's answer."),
+        Variable("SYNC_BATCH", "50", "Outbox rows a sync worker claims at a time."),
+        Variable(
+            "SYNC_LEASE_SECONDS",
+            "120",
+            "How long a worker holds claimed rows; after that a dead worker's rows are retried.",
+        ),
+        Variable("SYNC_RETRY_BASE", "5", "Seconds before the first retry (then doubled)."),
+        Variable("SYNC_RETRY_MAX", "3600", "Longest wait between retries, in seconds."),
+        Variable(
+            "SYNC_INBOUND_CONCURRENCY",
+            "4",
+            "Imports POST /api/sync/dossiers runs at once per process; more get HTTP 429.",
+        ),
     ]
 }
 

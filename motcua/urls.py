@@ -11,4 +11,6 @@ urlpatterns = [
     path("healthz", views.health, name="health"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
+    path("", include("motcua.sync.urls")),
+    path("", include("motcua.feedback.urls")),
 ]
