@@ -64,25 +64,31 @@ class Answer:
     text: str
 
 
-def due_q(now: dt.datetime) -> Q:
-    return Q(state=OutboxEntry.State.PENDING, next_attempt_at__lte=now) & (
+def due_q(now: dt.datetime, due_by: dt.datetime | None = None) -> Q:
+    return Q(state=OutboxEntry.State.PENDING, next_attempt_at__lte=due_by or now) & (
         Q(lease_until__isnull=True) | Q(lease_until__lt=now)
     )
 
 
-def claim(limit: int, *, lease_seconds: float, now: dt.datetime | None = None) -> list[Claimed]:
-    """Lease up to ``limit`` due rows, oldest retry time first."""
+def claim(
+    limit: int,
+    *,
+    lease_seconds: float,
+    now: dt.datetime | None = None,
+    due_by: dt.datetime | None = None,
+) -> list[Claimed]:
+    """Lease up to ``limit`` rows due by ``due_by`` (default now), oldest retry time first."""
     now = now or timezone.now()
     token = secrets.token_hex(16)
     with transaction.atomic():
-        rows = OutboxEntry.objects.filter(due_q(now)).order_by("next_attempt_at", "id")
+        rows = OutboxEntry.objects.filter(due_q(now, due_by)).order_by("next_attempt_at", "id")
         if connection.features.has_select_for_update_skip_locked:
             rows = rows.select_for_update(skip_locked=True)
         ids = list(rows.values_list("pk", flat=True)[:limit])
         if not ids:
             return []
         until = now + dt.timedelta(seconds=lease_seconds)
-        OutboxEntry.objects.filter(due_q(now), pk__in=ids).update(
+        OutboxEntry.objects.filter(due_q(now, due_by), pk__in=ids).update(
             lease_token=token, lease_until=until
         )
         fields = ("pk", "dossier_id", "code", "revision", "payload", "attempts")
@@ -181,9 +187,11 @@ class Worker:
             raise ValueError("DVCQG_SYNC_URL is not set: nowhere to send")
 
     def run_once(self) -> Stats:
+        """One pass over the rows due when it starts (a row failing now waits its turn)."""
         stats = Stats()
+        start = timezone.now()
         while not self.stopping:
-            claimed = claim(self.batch, lease_seconds=self.lease)
+            claimed = claim(self.batch, lease_seconds=self.lease, due_by=start)
             if not claimed:
                 break
             for item in claimed:
