@@ -1,0 +1,168 @@
+"""Group 5 of Decision 766 (satisfaction) and the plans' ``feedback_on_time`` and
+``satisfaction``, as a count source for the indicator engine.
+
+:func:`count_by_unit` has the engine's shape: ``{key: count name}`` → ``{unit_id: {key: n}}``
+for one period. The count names are in :data:`COUNTS`; :data:`INDICATORS` says which counts
+are each indicator's b and a, and how it scores. Exact definitions: docs/feedback.md.
+
+- A petition belongs to its responsible unit (``Petition.unit``) and to the period in
+  which it was received. Its state is taken as of the period's end.
+- A rating belongs to its unit and to the period in which it was given.
+- Dossiers are counted from the daily aggregates (``indicators.DailyFact``) by the unit
+  handling them, received in the period, as group 2 does.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+from django.db.models import Count, Q, Sum
+
+from motcua.feedback.deadlines import on_time
+from motcua.feedback.models import Petition, Rating, Topic
+from motcua.feedback.ratings import SATISFIED_FROM
+from motcua.feedback.workflow import times_of
+from motcua.indicators.models import DailyFact
+from motcua.indicators.period import Period
+
+COUNTS = (
+    "petitions",  # PAKN received in the period
+    "petitions_on_time",  # … handled on time or in progress within the deadline
+    "petitions_satisfactory",  # … neither dissatisfied, late nor repeated
+    "petitions_rules",  # … about administrative rules (TTHC)
+    "petitions_staff",  # … about staff behaviour
+    "ratings",  # ratings given in the period
+    "ratings_satisfied",  # … scoring 4 or 5
+    "dossiers_received",  # dossiers received in the period
+    "dossiers_late",  # … late as of the period's end (group 2's rule)
+    "dossiers_complained",  # … with a petition or a disliking rating by the period's end
+    "dossiers_receiving_satisfied",  # max(0, received − late − complained)
+)
+
+
+@dataclass(frozen=True)
+class Group5Indicator:
+    code: str
+    numerator: str
+    denominator: str
+    max: float
+    full_at: float = 1.0
+    if_empty: float = 0.0
+
+    def score(self, b: int, a: int) -> float:
+        """min(max, max × (b/a) / full_at); ``if_empty`` when a = 0."""
+        if a == 0:
+            return self.if_empty
+        return min(self.max, self.max * (b / a) / self.full_at)
+
+
+INDICATORS = (
+    Group5Indicator("PETITION_PROCESSING_ON_TIME", "petitions_on_time", "petitions", 6, 1, 6),
+    Group5Indicator("PETITION_HANDLING_SATISFACTION", "petitions_satisfactory", "petitions", 6,
+                    1, 6),
+    Group5Indicator("DOSSIER_RECEIVING_SATISFACTION", "dossiers_receiving_satisfied",
+                    "dossiers_received", 6, 0.9, 0),
+    Group5Indicator("PETITION_CLASSIFICATION_TTHC", "petitions_rules", "petitions", 0),
+    Group5Indicator("PETITION_CLASSIFICATION_STAFF", "petitions_staff", "petitions", 0),
+    Group5Indicator("feedback_on_time", "petitions_on_time", "petitions", 0),
+    Group5Indicator("satisfaction", "ratings_satisfied", "ratings", 0),
+)
+
+
+def count_by_unit(
+    counts: Mapping[str, str], unit_ids: Iterable[int], period: Period
+) -> dict[int, dict[str, int]]:
+    """``{unit_id: {key: n}}`` for every ``key: count name`` of :data:`COUNTS`."""
+    unknown = set(counts.values()) - set(COUNTS)
+    if unknown:
+        raise ValueError(f"unknown feedback count(s): {', '.join(sorted(unknown))}")
+    ids = list(unit_ids)
+    per_unit: dict[int, dict[str, int]] = defaultdict(lambda: dict.fromkeys(COUNTS, 0))
+    wanted = set(counts.values())
+    if wanted & {n for n in COUNTS if n.startswith("petitions")}:
+        _petitions(ids, period, per_unit)
+    if wanted & {"ratings", "ratings_satisfied"}:
+        _ratings(ids, period, per_unit)
+    if wanted & {n for n in COUNTS if n.startswith("dossiers")}:
+        _dossiers(ids, period, per_unit)
+    return {
+        unit: {key: values[name] for key, name in counts.items()}
+        for unit, values in per_unit.items()
+    }
+
+
+def _petitions(ids: list[int], period: Period, out: dict[int, dict[str, int]]) -> None:
+    rows = Petition.objects.filter(
+        unit_id__in=ids, received_at__gte=period.start_at, received_at__lt=period.end_at
+    )
+    end = period.end_at
+    for p in rows.iterator():
+        counts = out[p.unit_id]
+        timely = on_time(times_of(p), end)
+        published = p.published_at is not None and p.published_at < end
+        dissatisfied = published and p.dislikes > p.likes
+        counts["petitions"] += 1
+        counts["petitions_on_time"] += timely
+        counts["petitions_satisfactory"] += timely and not dissatisfied and p.repeat_of_id is None
+        counts["petitions_rules"] += p.topic == Topic.RULES
+        counts["petitions_staff"] += p.topic == Topic.STAFF
+
+
+def _ratings(ids: list[int], period: Period, out: dict[int, dict[str, int]]) -> None:
+    rows = (
+        Rating.objects.filter(unit_id__in=ids, at__gte=period.start_at, at__lt=period.end_at)
+        .values("unit_id")
+        .annotate(n=Count("pk"), ok=Count("pk", filter=Q(score__gte=SATISFIED_FROM)))
+    )
+    for row in rows:
+        out[row["unit_id"]]["ratings"] += row["n"]
+        out[row["unit_id"]]["ratings_satisfied"] += row["ok"]
+
+
+def late_q(period: Period) -> Q:
+    """Group 2's "not on time" for a dossier, as of the period's end, on DailyFact."""
+    end = period.end
+    after_end = Q(finished_day__isnull=True) | Q(finished_day__gt=end)
+    not_due = Q(due_day__isnull=True) | Q(due_day__gt=end)
+    timely = Q(multi_supplement=False) & (
+        (Q(finished_day__lte=end) & Q(on_time=True)) | (after_end & not_due)
+    )
+    return ~timely
+
+
+def _dossiers(ids: list[int], period: Period, out: dict[int, dict[str, int]]) -> None:
+    received = DailyFact.objects.filter(
+        unit_id__in=ids, received_day__gte=period.start, received_day__lte=period.end
+    )
+    rows = received.values("unit_id").annotate(
+        n=Sum("n", default=0), late=Sum("n", filter=late_q(period), default=0)
+    )
+    for row in rows:
+        out[row["unit_id"]]["dossiers_received"] += int(row["n"])
+        out[row["unit_id"]]["dossiers_late"] += int(row["late"])
+    complained = _complained(ids, period)
+    for unit_id, n in complained.items():
+        out[unit_id]["dossiers_complained"] += n
+    for unit_id in set(out):
+        c = out[unit_id]
+        c["dossiers_receiving_satisfied"] = max(
+            0, c["dossiers_received"] - c["dossiers_late"] - c["dossiers_complained"]
+        )
+
+
+def _complained(ids: list[int], period: Period) -> dict[int, int]:
+    """Dossiers received in the period with, by the period's end, a petition about them or a
+    rating that dislikes."""
+    from motcua.dossiers.models import Dossier
+
+    end = period.end_at
+    dossiers = Dossier.objects.filter(
+        unit_id__in=ids, received_at__gte=period.start_at, received_at__lt=end
+    ).filter(
+        Q(petitions__received_at__lt=end)
+        | Q(rating__liked=False, rating__at__lt=end)
+    )
+    rows = dossiers.values("unit_id").annotate(n=Count("pk", distinct=True))
+    return {row["unit_id"]: row["n"] for row in rows}
