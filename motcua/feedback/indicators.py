@@ -137,10 +137,10 @@ def _dossiers(ids: list[int], period: Period, out: dict[int, dict[str, int]]) ->
         unit_id__in=ids, received_day__gte=period.start, received_day__lte=period.end
     )
     rows = received.values("unit_id").annotate(
-        n=Sum("n", default=0), late=Sum("n", filter=late_q(period), default=0)
+        total=Sum("n", default=0), late=Sum("n", filter=late_q(period), default=0)
     )
     for row in rows:
-        out[row["unit_id"]]["dossiers_received"] += int(row["n"])
+        out[row["unit_id"]]["dossiers_received"] += int(row["total"])
         out[row["unit_id"]]["dossiers_late"] += int(row["late"])
     complained = _complained(ids, period)
     for unit_id, n in complained.items():
