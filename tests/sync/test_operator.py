@@ -1,0 +1,76 @@
+"""The operator page and ``motcua sync status``: pending, failing with the answer, stuck."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+from django.contrib.auth.models import User
+from django.core.management import CommandError, call_command
+from django.test import Client, override_settings
+from django.utils import timezone
+
+from motcua.dossiers.models import Status
+from motcua.dossiers.workflow import change_status
+from motcua.sync.models import OutboxEntry
+from motcua.sync.worker import Answer, Claimed, Worker, claim
+from tests.factories import DossierFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def fail(url: str, item: Claimed, **_: Any) -> Answer:
+    return Answer(False, 422, "MaTTHC không tồn tại")
+
+
+@pytest.fixture
+def outbox() -> dict[str, str]:
+    """One failing, one stuck (its worker's lease ran out), one pending dossier."""
+    codes = {}
+    with override_settings(DVCQG_SYNC_URL="http://127.0.0.1:9/"):
+        for kind in ("failing", "stuck", "pending"):
+            dossier = DossierFactory(processing=True)
+            change_status(dossier.pk, Status.PROCESSED, actor="o")
+            codes[kind] = dossier.code
+            if kind == "failing":
+                Worker(sender=fail).run_once()
+            if kind == "stuck":
+                claim(10, lease_seconds=60)
+                OutboxEntry.objects.filter(code=dossier.code).update(
+                    lease_until=timezone.now() - dt.timedelta(seconds=1)
+                )
+    return codes
+
+
+def test_the_page_is_for_staff_only(client: Client, outbox: dict[str, str]) -> None:
+    assert client.get("/sync/").status_code == 302
+    client.force_login(User.objects.create_user("citizen"))
+    assert client.get("/sync/").status_code == 302
+
+
+def test_the_page_shows_each_kind_with_the_answer_and_retries(
+    client: Client, outbox: dict[str, str]
+) -> None:
+    client.force_login(User.objects.create_user("op", is_staff=True))
+    html = client.get("/sync/").content.decode()
+    for code in outbox.values():
+        assert code in html
+    assert "MaTTHC không tồn tại" in html and "HTTP 422" in html
+    client.post("/sync/retry", {"code": outbox["failing"]})
+    entry = OutboxEntry.objects.get(code=outbox["failing"])
+    assert entry.attempts == 0 and entry.next_attempt_at <= timezone.now()
+
+
+def test_status_command(outbox: dict[str, str], capsys: pytest.CaptureFixture[str]) -> None:
+    call_command("sync_status")
+    out = capsys.readouterr().out
+    assert "pending 1, failing 1, stuck 1" in out
+    assert outbox["failing"] in out and "http=422" in out and outbox["stuck"] in out
+    call_command("sync_status", "--retry-all")
+    assert "retrying 2 row(s)" in capsys.readouterr().out
+
+
+def test_run_without_an_endpoint_is_a_one_line_error() -> None:
+    with pytest.raises(CommandError, match="DVCQG_SYNC_URL"):
+        call_command("sync_run", "--once")
