@@ -11,7 +11,16 @@ import os
 import sys
 
 # Groups whose first argument is a sub-command rather than a file or option.
-GROUPS = {"units", "procedures", "calendar", "dossiers", "indicators", "campaigns", "sync", "feedback"}
+GROUPS = {
+    "units",
+    "procedures",
+    "calendar",
+    "dossiers",
+    "indicators",
+    "campaigns",
+    "sync",
+    "feedback",
+}
 
 
 def translate_argv(argv: list[str]) -> list[str]:

@@ -48,7 +48,9 @@ def at_receipt(received_at: dt.datetime, calendar: Calendar) -> ReceiptDeadlines
     )
 
 
-def answer_due(received_at: dt.datetime, pauses: Sequence[Pause], calendar: Calendar) -> dt.datetime:
+def answer_due(
+    received_at: dt.datetime, pauses: Sequence[Pause], calendar: Calendar
+) -> dt.datetime:
     """15 working days from receipt, moved later by the office time inside each pause
     (from a supplement request to the sender's supplement)."""
     base = calendar.due_at(received_at, ANSWER_DAYS, "working_days")

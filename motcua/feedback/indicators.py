@@ -60,10 +60,17 @@ class Group5Indicator:
 
 INDICATORS = (
     Group5Indicator("PETITION_PROCESSING_ON_TIME", "petitions_on_time", "petitions", 6, 1, 6),
-    Group5Indicator("PETITION_HANDLING_SATISFACTION", "petitions_satisfactory", "petitions", 6,
-                    1, 6),
-    Group5Indicator("DOSSIER_RECEIVING_SATISFACTION", "dossiers_receiving_satisfied",
-                    "dossiers_received", 6, 0.9, 0),
+    Group5Indicator(
+        "PETITION_HANDLING_SATISFACTION", "petitions_satisfactory", "petitions", 6, 1, 6
+    ),
+    Group5Indicator(
+        "DOSSIER_RECEIVING_SATISFACTION",
+        "dossiers_receiving_satisfied",
+        "dossiers_received",
+        6,
+        0.9,
+        0,
+    ),
     Group5Indicator("PETITION_CLASSIFICATION_TTHC", "petitions_rules", "petitions", 0),
     Group5Indicator("PETITION_CLASSIFICATION_STAFF", "petitions_staff", "petitions", 0),
     Group5Indicator("feedback_on_time", "petitions_on_time", "petitions", 0),
@@ -160,9 +167,6 @@ def _complained(ids: list[int], period: Period) -> dict[int, int]:
     end = period.end_at
     dossiers = Dossier.objects.filter(
         unit_id__in=ids, received_at__gte=period.start_at, received_at__lt=end
-    ).filter(
-        Q(petitions__received_at__lt=end)
-        | Q(rating__liked=False, rating__at__lt=end)
-    )
+    ).filter(Q(petitions__received_at__lt=end) | Q(rating__liked=False, rating__at__lt=end))
     rows = dossiers.values("unit_id").annotate(n=Count("pk", distinct=True))
     return {row["unit_id"]: row["n"] for row in rows}

@@ -61,8 +61,14 @@ def rate_dossier(
                 comment=comment.strip(),
                 at=at or timezone.now(),
             )
-            audit.record("rating.create", actor="applicant", object_type="dossier",
-                         object_id=dossier.pk, code=dossier.code, score=score)
+            audit.record(
+                "rating.create",
+                actor="applicant",
+                object_type="dossier",
+                object_id=dossier.pk,
+                code=dossier.code,
+                score=score,
+            )
     except IntegrityError:
         raise RatingError(_("Hồ sơ này đã được đánh giá.")) from None
     return rating

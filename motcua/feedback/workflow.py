@@ -75,8 +75,9 @@ def find_repeat(
     if not key:
         return None
     since = received_at - dt.timedelta(days=REPEAT_WINDOW_DAYS)
-    earlier = Petition.objects.filter(sender_key=key, received_at__gte=since,
-                                      received_at__lt=received_at)
+    earlier = Petition.objects.filter(
+        sender_key=key, received_at__gte=since, received_at__lt=received_at
+    )
     if dossier is not None:
         earlier = earlier.filter(dossier=dossier)
     else:
@@ -129,9 +130,15 @@ def submit(
         petition.code = f"PAKN-{local:%y%m%d}-{petition.pk:06d}"
         petition.save(update_fields=["code"])
         _append(petition, "created", actor, at, new_state=P.RECEIVED, first=True)
-        audit.record("petition.create", actor=actor, object_type="petition",
-                     object_id=petition.pk, code=petition.code, unit=unit.pk,
-                     repeat_of=petition.repeat_of_id)
+        audit.record(
+            "petition.create",
+            actor=actor,
+            object_type="petition",
+            object_id=petition.pk,
+            code=petition.code,
+            unit=unit.pk,
+            repeat_of=petition.repeat_of_id,
+        )
     return petition
 
 
@@ -234,12 +241,21 @@ def transition(
             data["handler"] = handler.get_username()
             petition.handler = handler
         petition.state = target
-        event = _append(petition, "state", actor, at, old_state=old, new_state=target,
-                        note=note, **data)
+        event = _append(
+            petition, "state", actor, at, old_state=old, new_state=target, note=note, **data
+        )
         petition.save()
-        audit.record("petition.state", actor=actor, object_type="petition",
-                     object_id=petition.pk, code=petition.code, seq=event.seq, old=old,
-                     new=target, **data)
+        audit.record(
+            "petition.state",
+            actor=actor,
+            object_type="petition",
+            object_id=petition.pk,
+            code=petition.code,
+            seq=event.seq,
+            old=old,
+            new=target,
+            **data,
+        )
     return petition
 
 
@@ -251,8 +267,14 @@ def reply(petition_id: int, text: str, *, actor: Actor, at: dt.datetime | None =
     with transaction.atomic():
         petition = _lock(petition_id)
         event = _append(petition, "reply", actor, at, note=text.strip())
-        audit.record("petition.reply", actor=actor, object_type="petition",
-                     object_id=petition.pk, code=petition.code, seq=event.seq)
+        audit.record(
+            "petition.reply",
+            actor=actor,
+            object_type="petition",
+            object_id=petition.pk,
+            code=petition.code,
+            seq=event.seq,
+        )
 
 
 def vote(petition_id: int, voter_key: str, value: int) -> Petition:

@@ -105,6 +105,7 @@ def _check_scope(codes: list[str], scope: set[int], source: str, report: ImportR
     others = Dossier.objects.filter(code__in=[c for c in codes if c]).exclude(unit_id__in=scope)
     for code in others.values_list("code", flat=True):
         reason = f"the dossier's unit is not one of {source}'s units"
-        report.add_error(RecordError(f"api:{source}", f"record {where[code]}", "MaHoSo", code,
-                                     reason, code))
+        report.add_error(
+            RecordError(f"api:{source}", f"record {where[code]}", "MaHoSo", code, reason, code)
+        )
         report.rejected += 1

@@ -47,9 +47,7 @@ def put(dossier_id: int, code: str, payload: Payload) -> None:
         payload=payload,
         revision=F("revision") + 1,
         enqueued_at=now,
-        next_attempt_at=Case(
-            When(state=state.DONE, then=Value(now)), default=F("next_attempt_at")
-        ),
+        next_attempt_at=Case(When(state=state.DONE, then=Value(now)), default=F("next_attempt_at")),
         state=state.PENDING,
     )
     if not updated:
@@ -84,4 +82,3 @@ def enqueue(ids: list[int]) -> int:
             count += 1
         mark_queued(chunk)
     return count
-

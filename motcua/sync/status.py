@@ -81,6 +81,7 @@ def retry(codes: list[str] | None, *, actor: Actor) -> int:
             next_attempt_at=now, attempts=0, lease_token="", lease_until=None
         )
         OutboxEntry.objects.filter(pk__in=ids).filter(live).update(next_attempt_at=now)
-        audit.record("sync.retry", actor=actor, object_type="sync_outbox", count=len(ids),
-                     codes=codes or [])
+        audit.record(
+            "sync.retry", actor=actor, object_type="sync_outbox", count=len(ids), codes=codes or []
+        )
     return len(ids)

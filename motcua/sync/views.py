@@ -68,8 +68,8 @@ def _error(status_code: int, message: str) -> JsonResponse:
 def receive_dossiers(request: HttpRequest) -> HttpResponse:
     """``POST /api/sync/dossiers`` with ``Authorization: Bearer <key>`` (or ``X-API-Key``)."""
     header = request.headers.get("Authorization", "")
-    key = header[7:].strip() if header.startswith("Bearer ") else request.headers.get(
-        "X-API-Key", ""
+    key = (
+        header[7:].strip() if header.startswith("Bearer ") else request.headers.get("X-API-Key", "")
     )
     source = inbound.authenticate(key)
     if source is None:

@@ -91,9 +91,11 @@ def claim(
         OutboxEntry.objects.filter(due_q(now, due_by), pk__in=ids).update(
             lease_token=token, lease_until=until
         )
-        fields = ("pk", "dossier_id", "code", "revision", "payload", "attempts")
-        mine = OutboxEntry.objects.filter(lease_token=token).order_by("id").values_list(*fields)
-        return [Claimed(*row, token=token) for row in mine]
+        mine = OutboxEntry.objects.filter(lease_token=token).order_by("id")
+        return [
+            Claimed(e.pk, e.dossier_id, e.code, e.revision, e.payload, e.attempts, token)
+            for e in mine
+        ]
 
 
 def send(url: str, item: Claimed, *, timeout: float, token: str = "") -> Answer:
@@ -134,8 +136,13 @@ def settle(item: Claimed, answer: Answer, *, now: dt.datetime | None = None) -> 
         _apply_answer(row, item, answer, now)
         row.save()
     if not answer.ok:
-        log.warning("sync %s r%s failed (%s): %s", item.code, item.revision, answer.status,
-                    answer.text[:200])
+        log.warning(
+            "sync %s r%s failed (%s): %s",
+            item.code,
+            item.revision,
+            answer.status,
+            answer.text[:200],
+        )
         return "failed"
     return "sent" if row.state == OutboxEntry.State.DONE else "sent-newer-pending"
 

@@ -95,8 +95,10 @@ def test_group5_counts(unit: object) -> None:
 
 def test_group5_scores(unit: object) -> None:
     counts = indicators.count_by_unit(ALL, [unit.pk], AUGUST)[unit.pk]  # type: ignore[attr-defined]
-    scores = {i.code: round(i.score(counts[i.numerator], counts[i.denominator]), 2)
-              for i in indicators.INDICATORS}
+    scores = {
+        i.code: round(i.score(counts[i.numerator], counts[i.denominator]), 2)
+        for i in indicators.INDICATORS
+    }
     assert scores["PETITION_PROCESSING_ON_TIME"] == 4.8
     assert scores["PETITION_HANDLING_SATISFACTION"] == 2.4
     assert scores["DOSSIER_RECEIVING_SATISFACTION"] == 2.22  # 6 × (2/6) / 0.9
@@ -105,16 +107,19 @@ def test_group5_scores(unit: object) -> None:
 def test_a_unit_without_petitions_or_dossiers_scores_as_the_rules_say() -> None:
     empty = AgencyFactory()
     counts = indicators.count_by_unit(ALL, [empty.pk], AUGUST).get(empty.pk, {})
-    scores = {i.code: i.score(counts.get(i.numerator, 0), counts.get(i.denominator, 0))
-              for i in indicators.INDICATORS}
+    scores = {
+        i.code: i.score(counts.get(i.numerator, 0), counts.get(i.denominator, 0))
+        for i in indicators.INDICATORS
+    }
     assert scores["PETITION_PROCESSING_ON_TIME"] == 6
     assert scores["PETITION_HANDLING_SATISFACTION"] == 6
     assert scores["DOSSIER_RECEIVING_SATISFACTION"] == 0
 
 
 def test_keys_are_the_callers_and_unknown_counts_are_refused(unit: object) -> None:
-    result = indicators.count_by_unit({"b": "petitions_on_time", "a": "petitions"},
-                                      [unit.pk], AUGUST)  # type: ignore[attr-defined]
+    result = indicators.count_by_unit(
+        {"b": "petitions_on_time", "a": "petitions"}, [unit.pk], AUGUST
+    )  # type: ignore[attr-defined]
     assert result[unit.pk] == {"b": 4, "a": 5}  # type: ignore[attr-defined]
     with pytest.raises(ValueError, match="nope"):
         indicators.count_by_unit({"x": "nope"}, [1], AUGUST)

@@ -31,8 +31,14 @@ def form(unit: Any, **kw: str) -> dict[str, Any]:
 
 
 def published(unit: Any, title: str = "Đã trả lời") -> Petition:
-    p = workflow.submit(unit=unit, topic=Topic.RULES, title=title, content="c",
-                        sender_name="Phạm Thị Dung", contact="dung@example.vn")
+    p = workflow.submit(
+        unit=unit,
+        topic=Topic.RULES,
+        title=title,
+        content="c",
+        sender_name="Phạm Thị Dung",
+        contact="dung@example.vn",
+    )
     workflow.transition(p.pk, PetitionState.ANSWERED, actor="cb", answer="Nội dung trả lời")
     return workflow.transition(p.pk, PetitionState.PUBLISHED, actor="cb")
 
@@ -40,8 +46,14 @@ def published(unit: Any, title: str = "Đã trả lời") -> Petition:
 def test_the_page_lists_published_answers_without_personal_data(client: Client) -> None:
     unit = AgencyFactory()
     published(unit, "Câu hỏi đã công khai")
-    workflow.submit(unit=unit, topic=Topic.RULES, title="Chưa trả lời", content="c",
-                    sender_name="X", contact="x@example.vn")
+    workflow.submit(
+        unit=unit,
+        topic=Topic.RULES,
+        title="Chưa trả lời",
+        content="c",
+        sender_name="X",
+        contact="x@example.vn",
+    )
     html = client.get(PAGE).content.decode()
     assert "Câu hỏi đã công khai" in html and "Nội dung trả lời" in html
     assert "Chưa trả lời" not in html
@@ -114,8 +126,14 @@ def test_the_due_command_lists_overdue_petitions(capsys: pytest.CaptureFixture[s
     from zoneinfo import ZoneInfo
 
     unit = AgencyFactory()
-    old = workflow.submit(unit=unit, topic=Topic.RULES, title="Cũ", content="c", sender_name="s",
-                          at=dt.datetime(2024, 1, 2, 9, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh")))
+    old = workflow.submit(
+        unit=unit,
+        topic=Topic.RULES,
+        title="Cũ",
+        content="c",
+        sender_name="s",
+        at=dt.datetime(2024, 1, 2, 9, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh")),
+    )
     call_command("feedback_due", "--unit", unit.code)
     out = capsys.readouterr().out
     assert old.code in out and "QUÁ HẠN" in out and "1 deadline(s)" in out

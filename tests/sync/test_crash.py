@@ -86,9 +86,22 @@ def test_a_killed_worker_loses_and_duplicates_nothing(
     assert len(queued) == COUNT
     log = tmp_path / "received.jsonl"
     receiver = subprocess.Popen(
-        [MOTCUA, "sync", "receiver", "--port", str(port), "--mode", "slow", "--delay", "0.05",
-         "--log", str(log)],
-        env=env, cwd=ROOT, stdout=subprocess.PIPE,
+        [
+            MOTCUA,
+            "sync",
+            "receiver",
+            "--port",
+            str(port),
+            "--mode",
+            "slow",
+            "--delay",
+            "0.05",
+            "--log",
+            str(log),
+        ],
+        env=env,
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
     )
     worker_cmd = [MOTCUA, "sync", "run", "--batch", str(BATCH), "--lease", "3", "--poll", "0.2"]
     try:

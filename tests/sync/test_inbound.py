@@ -72,8 +72,9 @@ def test_another_units_dossier_is_refused(
 
 def test_a_malformed_body_is_a_400(client: Client, source: tuple[InboundSource, str]) -> None:
     _, key = source
-    response = client.post(URL, "{nope", content_type="application/json",
-                           HTTP_AUTHORIZATION=f"Bearer {key}")
+    response = client.post(
+        URL, "{nope", content_type="application/json", HTTP_AUTHORIZATION=f"Bearer {key}"
+    )
     assert response.status_code == 400
     assert post(client, [1, 2], key).status_code == 400
 

@@ -56,4 +56,6 @@ def test_a_timeout_is_a_failure_to_retry(receiver: Receiver) -> None:
     entry = OutboxEntry.objects.get()
     assert stats.failed == 1
     assert entry.last_status is None and "timed out" in entry.last_error
-    assert entry.state == OutboxEntry.State.PENDING and entry.next_attempt_at > entry.last_attempt_at
+    assert (
+        entry.state == OutboxEntry.State.PENDING and entry.next_attempt_at > entry.last_attempt_at
+    )

@@ -12,8 +12,12 @@ from motcua.feedback.workflow import due_list
 from motcua.units.codes import normalize_unit_code
 from motcua.units.models import Unit
 
-STEPS = {"refuse": "từ chối", "supplement": "yêu cầu bổ sung", "answer": "trả lời",
-         "publish": "công khai"}
+STEPS = {
+    "refuse": "từ chối",
+    "supplement": "yêu cầu bổ sung",
+    "answer": "trả lời",
+    "publish": "công khai",
+}
 
 
 class Command(BaseCommand):
