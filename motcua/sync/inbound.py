@@ -32,7 +32,7 @@ _slots_guard = threading.Lock()
 class Busy(Exception):
     """Too many imports running: try again after ``retry_after`` seconds."""
 
-    retry_after = 2
+    retry_after = 1
 
 
 class _OutOfScope(Exception):

@@ -91,7 +91,7 @@ def test_at_capacity_the_caller_is_told_to_retry_later(
     finally:
         slots.release()
     assert response.status_code == 429
-    assert response["Retry-After"] == "2"
+    assert response["Retry-After"] == "1"
     assert not Dossier.objects.exists()
     assert post(client, [hoso()], key).status_code == 200
 
