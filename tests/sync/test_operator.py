@@ -74,3 +74,26 @@ def test_status_command(outbox: dict[str, str], capsys: pytest.CaptureFixture[st
 def test_run_without_an_endpoint_is_a_one_line_error() -> None:
     with pytest.raises(CommandError, match="DVCQG_SYNC_URL"):
         call_command("sync_run", "--once")
+
+
+def test_a_source_key_is_printed_once_and_stored_hashed(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from motcua.sync.inbound import authenticate
+    from tests.factories import AgencyFactory
+
+    unit = AgencyFactory()
+    call_command("sync_source", "mot-cua-huyen", "--unit", unit.code)
+    key = capsys.readouterr().out.strip()
+    source = authenticate(key)
+    assert source is not None and list(source.units.all()) == [unit]
+    assert key not in source.key_hash
+    with pytest.raises(CommandError, match="no unit"):
+        call_command("sync_source", "x", "--unit", "H99.99")
+
+
+def test_enqueue_queues_what_was_never_acknowledged() -> None:
+    DossierFactory.create_batch(2, processing=True)
+    with override_settings(DVCQG_SYNC_URL="http://127.0.0.1:9/"):
+        call_command("sync_enqueue")
+    assert OutboxEntry.objects.count() == 2
