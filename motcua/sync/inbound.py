@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
+from django.db import DatabaseError, transaction
 
 from motcua.dossiers.ingest import ImportReport, RecordError, import_records
 from motcua.dossiers.models import Dossier
@@ -87,7 +87,7 @@ def _import(source: InboundSource, records: Sequence[dict[str, Any]]) -> ImportR
     codes = [_code(r) for r in records]
     report = ImportReport()
     try:
-        with transaction.atomic():
+        with transaction.atomic():  # may wait for SQLite's write lock, and give up
             _check_scope(codes, scope, source.name, report)  # dossiers that exist already
             if report.ok:
                 report = import_records(records, source=f"api:{source.name}", actor=source.name)
@@ -97,6 +97,9 @@ def _import(source: InboundSource, records: Sequence[dict[str, Any]]) -> ImportR
                 raise _OutOfScope
     except _OutOfScope:
         report.created = report.updated = report.unchanged = 0
+    except DatabaseError as exc:
+        report = ImportReport()
+        report.add_error(RecordError("database", "batch", "", "", str(exc).strip()))
     return report
 
 

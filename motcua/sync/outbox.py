@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from motcua.dossiers import export
 from motcua.dossiers.models import Dossier, DossierEvent
-from motcua.dossiers.sync_state import mark_queued
+from motcua.dossiers.sync_state import mark_queued, next_sync_state
 from motcua.sync.models import OutboxEntry
 
 Payload = dict[str, Any]
@@ -61,7 +61,7 @@ def on_dossier_changed(sender: Any, dossier: Dossier, event: DossierEvent, **_: 
         return
     put(dossier.pk, dossier.code, payload_of(export.exported_one(dossier)))
     mark_queued([dossier.pk])
-    dossier.sync_state = Dossier.objects.values_list("sync_state", flat=True).get(pk=dossier.pk)
+    dossier.sync_state = next_sync_state(dossier.sync_state, "queued")  # as just stored
 
 
 def on_dossiers_imported(sender: Any, ids: Iterable[int], **_: Any) -> None:

@@ -109,3 +109,19 @@ def test_imported_dossiers_are_queued_for_dvcqg(
     post(client, [hoso(TrangThaiHoSo="9", NgayKetThucXuLy="20240802100000")], key)
     entry = OutboxEntry.objects.get(code="000.00.07.H44-240801-0001")
     assert (entry.revision, entry.payload["hoSo"]["TrangThaiHoSo"]) == (2, "9")
+
+
+def test_a_database_refusal_is_a_503_to_retry(
+    client: Client, source: tuple[InboundSource, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from django.db import OperationalError
+
+    def locked(*args: Any, **kwargs: Any) -> Any:
+        raise OperationalError("database is locked")
+
+    monkeypatch.setattr(inbound, "import_records", locked)
+    _, key = source
+    response = post(client, [hoso()], key)
+    assert response.status_code == 503
+    assert response["Retry-After"] == "1"
+    assert not Dossier.objects.exists()
