@@ -97,3 +97,10 @@ def test_enqueue_queues_what_was_never_acknowledged() -> None:
     with override_settings(DVCQG_SYNC_URL="http://127.0.0.1:9/"):
         call_command("sync_enqueue")
     assert OutboxEntry.objects.count() == 2
+
+
+def test_admin_lists_open_read_only(client: Client, outbox: dict[str, str]) -> None:
+    client.force_login(User.objects.create_superuser("admin", "a@example.vn", "x"))
+    for path in ("sync/outboxentry", "sync/inboundsource", "feedback/petition", "feedback/rating"):
+        assert client.get(f"/admin/{path}/").status_code == 200
+    assert client.get("/admin/sync/outboxentry/add/").status_code == 403
