@@ -82,3 +82,20 @@ class RatingForm(forms.Form):
     def liked_value(self) -> bool | None:
         value = self.cleaned_data.get("liked")
         return None if not value else value == "1"
+
+
+class TransitionForm(forms.Form):
+    """A handler's step: the target state among those the table allows, with its text."""
+
+    target = forms.ChoiceField(label=_("Chuyển sang"))
+    note = forms.CharField(label=_("Ghi chú / lý do"), widget=forms.Textarea, required=False)
+    answer = forms.CharField(label=_("Nội dung trả lời"), widget=forms.Textarea, required=False)
+    unit = forms.ModelChoiceField(
+        label=_("Chuyển cho đơn vị"),
+        queryset=Unit.objects.filter(valid_to__isnull=True, code__isnull=False).order_by("name"),
+        required=False,
+    )
+
+    def __init__(self, *args: Any, allowed: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["target"].choices = allowed

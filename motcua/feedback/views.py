@@ -22,7 +22,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from motcua.dossiers.models import Dossier
 from motcua.feedback import ratings, workflow
-from motcua.feedback.forms import PetitionForm, RatingForm
+from motcua.feedback.forms import PetitionForm, RatingForm, TransitionForm
 from motcua.feedback.models import Petition, PetitionState, RatingChannel
 from motcua.units.models import Unit
 
@@ -137,3 +137,43 @@ def kiosk(request: HttpRequest, unit_code: str) -> HttpResponse:
         messages.success(request, _("Cảm ơn bạn đã đánh giá."))
         return redirect("feedback:kiosk", unit_code=unit_code)
     return render(request, "feedback/rate.html", {"form": form, "unit": unit})
+
+
+@staff_member_required
+def handling(request: HttpRequest) -> HttpResponse:
+    """Deadlines overdue or due within two working days, soonest first (staff only for now:
+    unit scoping follows when roles land)."""
+    rows = workflow.due_list(within_days=2)
+    return render(request, "feedback/handling.html", {"rows": rows})
+
+
+@staff_member_required
+@require_http_methods(["GET", "POST"])
+def handle(request: HttpRequest, code: str) -> HttpResponse:
+    """One petition: its history and the steps the table allows from its state."""
+    petition = get_object_or_404(Petition.objects.select_related("unit"), code=code)
+    allowed = [(s, PetitionState(s).label) for s in sorted(workflow.TRANSITIONS[petition.state])]
+    form = TransitionForm(request.POST or None, allowed=allowed)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            workflow.transition(
+                petition.pk,
+                data["target"],
+                actor=request.user,
+                note=data["note"],
+                answer=data["answer"],
+                unit=data["unit"],
+                handler=request.user if data["target"] == PetitionState.PROCESSING else None,
+            )
+        except workflow.PetitionError as exc:
+            form.add_error(None, str(exc))
+        else:
+            return redirect("feedback:handle", code=code)
+    context = {
+        "petition": petition,
+        "events": petition.events.order_by("seq"),
+        "form": form if allowed else None,
+        "deadlines": workflow.times_of(petition),
+    }
+    return render(request, "feedback/handle.html", context)

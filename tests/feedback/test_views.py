@@ -137,3 +137,39 @@ def test_the_due_command_lists_overdue_petitions(capsys: pytest.CaptureFixture[s
     call_command("feedback_due", "--unit", unit.code)
     out = capsys.readouterr().out
     assert old.code in out and "QUÁ HẠN" in out and "1 deadline(s)" in out
+
+
+def test_the_handling_pages_are_for_staff(client: Client) -> None:
+    p = workflow.submit(
+        unit=AgencyFactory(), topic=Topic.RULES, title="t", content="c", sender_name="s"
+    )
+    assert client.get("/phan-anh-kien-nghi/xu-ly/").status_code == 302
+    assert client.get(f"/phan-anh-kien-nghi/xu-ly/{p.code}/").status_code == 302
+
+
+def test_a_handler_sees_what_is_due_and_moves_a_petition(client: Client) -> None:
+    import datetime as dt
+    from zoneinfo import ZoneInfo
+
+    old = workflow.submit(
+        unit=AgencyFactory(),
+        topic=Topic.RULES,
+        title="Cũ",
+        content="c",
+        sender_name="s",
+        at=dt.datetime(2024, 1, 2, 9, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh")),
+    )
+    handler = User.objects.create_user("canbo", is_staff=True)
+    client.force_login(handler)
+    html = client.get("/phan-anh-kien-nghi/xu-ly/").content.decode()
+    assert old.code in html and "Quá hạn" in html
+    url = f"/phan-anh-kien-nghi/xu-ly/{old.code}/"
+    refused = client.post(url, {"target": "refused"})  # no reason: refused, nothing changes
+    assert "lý do" in refused.content.decode()
+    client.post(url, {"target": "processing"})
+    client.post(url, {"target": "answered", "answer": "Đã xử lý"})
+    old.refresh_from_db()
+    assert (old.state, old.handler, old.answer) == ("answered", handler, "Đã xử lý")
+    assert client.post(url, {"target": "refused", "note": "x"}).status_code == 200  # not allowed
+    old.refresh_from_db()
+    assert old.state == "answered"
