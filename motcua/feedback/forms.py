@@ -96,6 +96,8 @@ class TransitionForm(forms.Form):
         required=False,
     )
 
-    def __init__(self, *args: Any, allowed: list[tuple[str, str]], **kwargs: Any) -> None:
+    def __init__(self, *args: Any, allowed: list[tuple[str, Any]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["target"].choices = allowed
+        target = self.fields["target"]
+        assert isinstance(target, forms.ChoiceField)
+        target.choices = allowed

@@ -12,6 +12,7 @@ import hashlib
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.admin.views.decorators import staff_member_required
+from django.contrib.auth.models import User
 from django.core import signing
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
@@ -139,6 +140,10 @@ def kiosk(request: HttpRequest, unit_code: str) -> HttpResponse:
     return render(request, "feedback/rate.html", {"form": form, "unit": unit})
 
 
+def _staff(request: HttpRequest) -> User | None:
+    return request.user if isinstance(request.user, User) else None
+
+
 @staff_member_required
 def handling(request: HttpRequest) -> HttpResponse:
     """Deadlines overdue or due within two working days, soonest first (staff only for now:
@@ -164,7 +169,7 @@ def handle(request: HttpRequest, code: str) -> HttpResponse:
                 note=data["note"],
                 answer=data["answer"],
                 unit=data["unit"],
-                handler=request.user if data["target"] == PetitionState.PROCESSING else None,
+                handler=_staff(request) if data["target"] == PetitionState.PROCESSING else None,
             )
         except workflow.PetitionError as exc:
             form.add_error(None, str(exc))
