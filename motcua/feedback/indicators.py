@@ -15,8 +15,9 @@ are each indicator's b and a, and how it scores. Exact definitions: docs/feedbac
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import Count, Q, Sum
 
@@ -170,3 +171,17 @@ def _complained(ids: list[int], period: Period) -> dict[int, int]:
     ).filter(Q(petitions__received_at__lt=end) | Q(rating__liked=False, rating__at__lt=end))
     rows = dossiers.values("unit_id").annotate(n=Count("pk", distinct=True))
     return {row["unit_id"]: row["n"] for row in rows}
+
+
+class FeedbackSource:
+    """The count source for the indicator engine's pluggable sources (registered by name,
+    one name per count of :data:`COUNTS`, all sharing this instance): a ``Count`` whose
+    ``source`` is a feedback count name is counted here. Nothing to list in ``explain``."""
+
+    def count(
+        self, counts: Mapping[str, Any], unit_ids: Sequence[int], period: Period
+    ) -> dict[int, dict[str, int]]:
+        return count_by_unit({key: c.source for key, c in counts.items()}, unit_ids, period)
+
+    def explain(self, *args: Any, **kwargs: Any) -> None:
+        return None

@@ -143,3 +143,14 @@ def test_only_a_returned_dossier_can_be_rated_and_only_once() -> None:
         ratings.rate_dossier(returned, 4)
     with pytest.raises(ratings.RatingError):
         ratings.rate_dossier(DossierFactory(returned=True), 6)
+
+
+def test_the_engine_adapter_counts_by_source_name(unit: object) -> None:
+    from types import SimpleNamespace
+
+    counts = {
+        "b": SimpleNamespace(source="petitions_on_time"),
+        "a": SimpleNamespace(source="petitions"),
+    }
+    got = indicators.FeedbackSource().count(counts, [unit.pk], AUGUST)  # type: ignore[attr-defined]
+    assert got[unit.pk] == {"b": 4, "a": 5}  # type: ignore[attr-defined]
