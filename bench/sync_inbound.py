@@ -1,7 +1,9 @@
 """Inbound sync under load: ``python -m bench.sync_inbound [--clients 20] [--seconds 60]
 [--batch 10] [--db sqlite|postgres] [--port 8150]``.
 
-Serves motcua on 127.0.0.1 only (``runserver --noreload``, threaded) on a fresh database,
+Serves motcua on 127.0.0.1 only on a fresh database, from a WSGI server with a fixed pool
+of ``--threads`` threads (as a production server would: runserver starts a thread per
+request, so each leaves a persistent database connection behind),
 with one API key scoped to the synthetic units of bench.import_speed. N client threads POST
 batches of new DVCQG records to ``/api/sync/dossiers`` for the given time; every 10th request
 resends the previous batch (must change nothing). A 429/503 answer is waited out for its
@@ -110,6 +112,39 @@ def prepare(env: dict[str, str], db: str) -> None:
     subprocess.run([sys.executable, "-c", code], env=env, cwd=ROOT, check=True)
 
 
+def serve(port: int, threads: int) -> None:
+    """The application on 127.0.0.1:port, requests handled by a fixed thread pool."""
+    from concurrent.futures import ThreadPoolExecutor
+    from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "motcua.settings")
+    from django.core.wsgi import get_wsgi_application
+
+    app = get_wsgi_application()
+    pool = ThreadPoolExecutor(threads)
+
+    class Pooled(WSGIServer):
+        request_queue_size = 128
+
+        def process_request(self, request: Any, client_address: Any) -> None:
+            pool.submit(self._handle, request, client_address)
+
+        def _handle(self, request: Any, client_address: Any) -> None:
+            try:
+                self.finish_request(request, client_address)
+            except Exception:
+                self.handle_error(request, client_address)
+            finally:
+                self.shutdown_request(request)
+
+    class Quiet(WSGIRequestHandler):
+        def log_message(self, format: str, *args: Any) -> None:
+            pass
+
+    server = make_server("127.0.0.1", port, app, server_class=Pooled, handler_class=Quiet)
+    server.serve_forever()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--clients", type=int, default=20)
@@ -117,12 +152,17 @@ def main() -> None:
     parser.add_argument("--batch", type=int, default=10)
     parser.add_argument("--db", choices=("sqlite", "postgres"), default="sqlite")
     parser.add_argument("--port", type=int, default=8150)
+    parser.add_argument("--threads", type=int, default=8, help="server threads")
+    parser.add_argument("--serve", type=int, metavar="PORT", help=argparse.SUPPRESS)
     opts = parser.parse_args()
+    if opts.serve:
+        serve(opts.serve, opts.threads)
+        return
     tmp = tempfile.mkdtemp(prefix="motcua-sync-bench-")
     env = {
         **os.environ,
         "VAR_DIR": tmp,
-        "DEBUG": "0",
+        "DEBUG": os.environ.get("BENCH_DEBUG", "0"),
         "SECRET_KEY": "bench-only-" + "x" * 40,
         "DJANGO_SETTINGS_MODULE": "motcua.settings",
         "LOG_LEVEL": "WARNING",
@@ -133,12 +173,22 @@ def main() -> None:
     prepare(env, opts.db)
     unit_args = [arg for code in UNITS for arg in ("--unit", code)]
     key = run(env, "sync", "source", "bench", *unit_args).strip()
+    log = Path(tmp) / "server.log"
+    print(f"server log: {log}", file=sys.stderr)
     server = subprocess.Popen(
-        [MOTCUA, "runserver", "--noreload", f"127.0.0.1:{opts.port}"],
+        [
+            sys.executable,
+            "-m",
+            "bench.sync_inbound",
+            "--serve",
+            str(opts.port),
+            "--threads",
+            str(opts.threads),
+        ],
         env=env,
         cwd=ROOT,
         stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+        stderr=log.open("w"),
     )
     try:
         time.sleep(3)
@@ -163,6 +213,21 @@ def report(
     code = (
         "import django,sys; django.setup(); from motcua.dossiers.models import Dossier; "
         "sys.stdout.write('\\n'.join(Dossier.objects.values_list('code', flat=True)))"
+    )
+    check = (
+        "import django,sys; django.setup(); from django.db.models import Sum; "
+        "from motcua.indicators.models import DailyFact; "
+        "sys.stdout.write(str(DailyFact.objects.aggregate(n=Sum('n'))['n'] or 0))"
+    )
+    aggregated = int(
+        subprocess.run(
+            [sys.executable, "-c", check],
+            env=env,
+            cwd=ROOT,
+            check=True,
+            capture_output=True,
+            text=True,
+        ).stdout
     )
     stored = set(
         subprocess.run(
@@ -192,6 +257,7 @@ def report(
     print(f"| dossiers acknowledged | {len(acked)} |")
     print(f"| dossiers stored | {len(stored)} |")
     print(f"| missing / extra | {len(acked - stored)} / {len(stored - acked)} |")
+    print(f"| dossiers in the indicator aggregates (sum of DailyFact.n) | {aggregated} |")
     print(f"| resent records reported unchanged | {sum(c.unchanged for c in clients)} |")
     print(
         f"| throughput | {len(acked) / elapsed:.1f} dossiers/s, {answers[200] / elapsed:.1f} "

@@ -13,12 +13,13 @@ caller gets :class:`Busy` (HTTP 429 with Retry-After) instead of waiting or losi
 
 from __future__ import annotations
 
+import contextlib
 import threading
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 from django.conf import settings
-from django.db import DatabaseError, transaction
+from django.db import DatabaseError, connection, transaction
 
 from motcua.dossiers.ingest import ImportReport, RecordError, import_records
 from motcua.dossiers.models import Dossier
@@ -71,15 +72,23 @@ def _code(record: dict[str, Any]) -> str:
     return str(hoso.get("MaHoSo", "")).strip() if isinstance(hoso, dict) else ""
 
 
-def receive(source: InboundSource, records: Sequence[dict[str, Any]]) -> ImportReport:
-    """Import ``records`` for ``source`` (raises :class:`Busy` when at capacity)."""
+@contextlib.contextmanager
+def slot() -> Iterator[None]:
+    """Hold one of the ``SYNC_INBOUND_CONCURRENCY`` import slots, or raise :class:`Busy`.
+
+    Taken before anything touches the database, so a refused request costs nothing."""
     slots = _semaphore()
     if not slots.acquire(blocking=False):
         raise Busy
     try:
-        return _import(source, records)
+        yield
     finally:
         slots.release()
+
+
+def receive(source: InboundSource, records: Sequence[dict[str, Any]]) -> ImportReport:
+    """Import ``records`` for ``source`` (the caller holds a :func:`slot`)."""
+    return _import(source, records)
 
 
 def _import(source: InboundSource, records: Sequence[dict[str, Any]]) -> ImportReport:
@@ -88,6 +97,7 @@ def _import(source: InboundSource, records: Sequence[dict[str, Any]]) -> ImportR
     report = ImportReport()
     try:
         with transaction.atomic():  # may wait for SQLite's write lock, and give up
+            _serialise()
             _check_scope(codes, scope, source.name, report)  # dossiers that exist already
             if report.ok:
                 report = import_records(records, source=f"api:{source.name}", actor=source.name)
@@ -101,6 +111,19 @@ def _import(source: InboundSource, records: Sequence[dict[str, Any]]) -> ImportR
         report = ImportReport()
         report.add_error(RecordError("database", "batch", "", "", str(exc).strip()))
     return report
+
+
+# Inbound imports run one at a time across processes (PostgreSQL advisory lock; SQLite
+# serialises writers anyway): the indicator aggregates (indicators.facts.refresh_buckets)
+# are recounted per bucket without a lock, and two imports recounting the same bucket at
+# once would both insert their count.
+INBOUND_LOCK = 7_262_001
+
+
+def _serialise() -> None:
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [INBOUND_LOCK])
 
 
 def _check_scope(codes: list[str], scope: set[int], source: str, report: ImportReport) -> None:

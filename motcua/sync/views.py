@@ -6,6 +6,7 @@ import json
 
 from django.contrib import messages
 from django.contrib.admin.views.decorators import staff_member_required
+from django.db import DatabaseError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -71,6 +72,18 @@ def receive_dossiers(request: HttpRequest) -> HttpResponse:
     key = (
         header[7:].strip() if header.startswith("Bearer ") else request.headers.get("X-API-Key", "")
     )
+    try:
+        with inbound.slot():
+            return _receive(request, key)
+    except inbound.Busy:
+        response = _error(429, "too many imports running; retry later")
+    except DatabaseError:  # e.g. no connection to be had: nothing was written
+        response = _error(503, "database unavailable; retry later")
+    response["Retry-After"] = str(inbound.Busy.retry_after)
+    return response
+
+
+def _receive(request: HttpRequest, key: str) -> HttpResponse:
     source = inbound.authenticate(key)
     if source is None:
         return _error(401, "missing or unknown API key")
@@ -78,12 +91,7 @@ def receive_dossiers(request: HttpRequest) -> HttpResponse:
         records = inbound.records_of(json.loads(request.body))
     except (ValueError, UnicodeDecodeError) as exc:
         return _error(400, f"body: {exc}")
-    try:
-        report = inbound.receive(source, records)
-    except inbound.Busy:
-        response = _error(429, "too many imports running; retry later")
-        response["Retry-After"] = str(inbound.Busy.retry_after)
-        return response
+    report = inbound.receive(source, records)
     if any(e.source == "database" for e in report.errors):
         response = JsonResponse(_report_json(report), status=503)
         response["Retry-After"] = str(inbound.Busy.retry_after)

@@ -125,3 +125,61 @@ def test_a_database_refusal_is_a_503_to_retry(
     assert response.status_code == 503
     assert response["Retry-After"] == "1"
     assert not Dossier.objects.exists()
+
+
+def test_no_database_connection_is_a_503_too(
+    client: Client, source: tuple[InboundSource, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from django.db import OperationalError
+
+    def refused(key: str) -> Any:
+        raise OperationalError("too many clients already")
+
+    monkeypatch.setattr(inbound, "authenticate", refused)
+    response = post(client, [hoso()], source[1])
+    assert (response.status_code, response["Retry-After"]) == (503, "1")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_imports_keep_the_indicator_aggregates_exact(
+    source: tuple[InboundSource, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Three requests for the same unit and day at once: each dossier is counted once in the
+    aggregates (inbound imports take turns; see inbound._serialise)."""
+    import time
+
+    from django.db import connection
+    from django.db.models import Sum
+
+    from motcua.indicators.models import DailyFact
+
+    if connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL: SQLite serialises writers with a database lock")
+    src, _ = source
+    from motcua.indicators import facts
+
+    assert inbound.receive(src, [hoso()]).created == 1  # the bucket has rows already
+    real_recount = facts._recount
+
+    def slow_recount(*args: Any, **kwargs: Any) -> Any:
+        time.sleep(0.5)  # the bucket's old rows are deleted, its recount not yet written
+        return real_recount(*args, **kwargs)
+
+    monkeypatch.setattr(facts, "_recount", slow_recount)
+    outcomes: list[Any] = []
+
+    def send(n: int) -> None:
+        try:
+            records = [hoso(code=f"000.00.07.H44-240801-{n}{i:03d}") for i in range(5)]
+            outcomes.append(inbound.receive(src, records))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=send, args=(n,)) for n in (1, 2, 3)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    assert [o.created for o in outcomes] == [5, 5, 5]
+    assert Dossier.objects.count() == 16
+    assert DailyFact.objects.aggregate(n=Sum("n"))["n"] == 16
