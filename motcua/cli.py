@@ -20,6 +20,8 @@ GROUPS = {
     "campaigns",
     "index",
     "plans",
+    "sync",
+    "feedback",
 }
 
 

@@ -56,6 +56,27 @@ VARIABLES: dict[str, Variable] = {
         Variable("LOGIN_IP_FAILURE_LIMIT", "20", "Failed logins per client address that lock it."),
         Variable("LOGIN_FAILURE_WINDOW", "15", "Minutes failed logins are counted (and lock)."),
         Variable("HSTS_SECONDS", "31536000", "Strict-Transport-Security max-age in production."),
+        Variable(
+            "DVCQG_SYNC_URL",
+            "",
+            "Endpoint that receives dossiers (DVCQG sync JSON, one POST per dossier). Empty: "
+            "no sync, nothing is queued.",
+        ),
+        Variable("DVCQG_SYNC_TOKEN", "", "Bearer token sent to DVCQG_SYNC_URL (optional)."),
+        Variable("SYNC_TIMEOUT", "10", "Seconds to wait for the sync endpoint's answer."),
+        Variable("SYNC_BATCH", "50", "Outbox rows a sync worker claims at a time."),
+        Variable(
+            "SYNC_LEASE_SECONDS",
+            "120",
+            "How long a worker holds claimed rows; after that a dead worker's rows are retried.",
+        ),
+        Variable("SYNC_RETRY_BASE", "5", "Seconds before the first retry (then doubled)."),
+        Variable("SYNC_RETRY_MAX", "3600", "Longest wait between retries, in seconds."),
+        Variable(
+            "SYNC_INBOUND_CONCURRENCY",
+            "4",
+            "Imports POST /api/sync/dossiers runs at once per process; more get HTTP 429.",
+        ),
     ]
 }
 

@@ -56,6 +56,8 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "motcua.campaigns",
     "motcua.reports",
+    "motcua.sync",
+    "motcua.feedback",
 ]
 
 MIDDLEWARE = [
@@ -147,3 +149,13 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "loggers": {"motcua": {"handlers": ["console"], "level": env.get("LOG_LEVEL")}},
 }
+
+# DVCQG sync (docs/sync.md)
+DVCQG_SYNC_URL = env.get("DVCQG_SYNC_URL")
+DVCQG_SYNC_TOKEN = env.get("DVCQG_SYNC_TOKEN")
+SYNC_TIMEOUT = env.get_int("SYNC_TIMEOUT")
+SYNC_BATCH = env.get_int("SYNC_BATCH")
+SYNC_LEASE_SECONDS = env.get_int("SYNC_LEASE_SECONDS")
+SYNC_RETRY_BASE = env.get_int("SYNC_RETRY_BASE")
+SYNC_RETRY_MAX = env.get_int("SYNC_RETRY_MAX")
+SYNC_INBOUND_CONCURRENCY = env.get_int("SYNC_INBOUND_CONCURRENCY")

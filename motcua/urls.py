@@ -14,4 +14,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("motcua.accounts.urls")),
     path("api/", api.urls),
+    path("", include("motcua.sync.urls")),
+    path("", include("motcua.feedback.urls")),
 ]

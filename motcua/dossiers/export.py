@@ -97,6 +97,22 @@ class _Catalogue:
             }
         self.unit_codes = dict(Unit.objects.filter(code__isnull=False).values_list("pk", "code"))
 
+    @classmethod
+    def of(cls, dossier: Dossier) -> _Catalogue:
+        """Just the dossier's procedure and unit, from the instance (no catalogue query)."""
+        catalogue = cls.__new__(cls)
+        procedure, field = dossier.procedure, dossier.procedure.field
+        catalogue.procedures = {
+            procedure.pk: {
+                "MaTTHC": procedure.code,
+                "TenTTHC": procedure.name,
+                "MaLinhVuc": field.code if field else "",
+                "TenLinhVuc": field.name if field else "",
+            }
+        }
+        catalogue.unit_codes = {dossier.unit_id: dossier.unit.code} if dossier.unit.code else {}
+        return catalogue
+
 
 def _records(dossiers: QuerySet[Dossier]) -> Iterator[Exported]:
     catalogue = _Catalogue()
@@ -139,6 +155,18 @@ def exported(dossier: Dossier, catalogue: _Catalogue, payments: list[Record]) ->
     hoso[f.PAYMENTS] = payments
     steps = [{"MaHoSo": dossier.code, **step} for step in dossier.steps]
     return Exported(hoso, steps)
+
+
+def exported_one(dossier: Dossier) -> Exported:
+    """One dossier as export writes it, from the instance in memory (its unsaved values
+    included); its payments are read from the database."""
+    payments = _payments([dossier]).get(dossier.pk, []) if dossier.pk else []
+    return exported(dossier, _Catalogue.of(dossier), payments)
+
+
+def records(dossiers: QuerySet[Dossier]) -> Iterator[Exported]:
+    """The exported form of ``dossiers``, read in id order one page at a time."""
+    return _records(dossiers)
 
 
 def _spell(kind: str, value: Any) -> str:

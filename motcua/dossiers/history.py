@@ -18,7 +18,6 @@ import datetime as dt
 import enum
 from collections.abc import Mapping
 from decimal import Decimal
-from types import SimpleNamespace
 from typing import Any
 
 from django.db import transaction
@@ -26,6 +25,7 @@ from django.utils.functional import Promise
 
 from motcua.audit.log import Actor, actor_label
 from motcua.dossiers.models import Dossier, DossierEvent
+from motcua.dossiers.signals import dossier_changed
 
 # Left out of the content a "created" event records: the key, the bookkeeping, the sync state,
 # and the encrypted blob (personal data is never copied into the history in clear).
@@ -90,7 +90,7 @@ def append_event(
     if updated != 1:
         raise StaleDossier(f"dossier {dossier.pk}: version {dossier.version} is not current")
     dossier.version = seq
-    return DossierEvent.objects.create(
+    event = DossierEvent.objects.create(
         dossier=dossier,
         seq=seq,
         kind=kind,
@@ -99,6 +99,8 @@ def append_event(
         source=source,
         changes=json_value(dict(changes)),
     )
+    dossier_changed.send(sender=Dossier, dossier=dossier, event=event)
+    return event
 
 
 def content_fields(dossier: Dossier) -> dict[str, Any]:
@@ -124,39 +126,16 @@ def content_hash(dossier: Dossier) -> str:
     from a file hash alike exactly when their DVCQG content is the same: re-importing an
     unchanged record is a no-op, and any difference is seen.
     """
-    from motcua.dossiers import export, formats
+    from motcua.dossiers import export
     from motcua.dossiers.ingest.normalize import Lookups, Normalizer
-    from motcua.dossiers.models import Payment
 
-    procedure = dossier.procedure
-    field = procedure.field
-    catalogue = SimpleNamespace(
-        procedures={
-            procedure.pk: {
-                "MaTTHC": procedure.code,
-                "TenTTHC": procedure.name,
-                "MaLinhVuc": field.code if field else "",
-                "TenLinhVuc": field.name if field else "",
-            }
-        },
-        unit_codes={dossier.unit_id: dossier.unit.code} if dossier.unit.code else {},
-    )
-    payments = (
-        [
-            formats.payment_item(
-                p.reference, p.amount, p.channel, p.gateway, p.platform_flag, p.state, p.at
-            )
-            for p in Payment.objects.filter(dossier_id=dossier.pk).order_by("id")
-        ]
-        if dossier.pk
-        else []
-    )
-    record = export.exported(dossier, catalogue, payments)  # type: ignore[arg-type]
+    record = export.exported_one(dossier)
+    unit_codes = {dossier.unit_id: dossier.unit.code} if dossier.unit.code else {}
     lookups = Lookups(
-        unit_by_code=dict(catalogue.unit_codes and {dossier.unit.code: dossier.unit_id}),
+        unit_by_code={dossier.unit.code: dossier.unit_id} if dossier.unit.code else {},
         units_by_name={},
-        unit_code_of=dict(catalogue.unit_codes),
-        procedure_by_code={procedure.code: procedure.pk},
+        unit_code_of=unit_codes,
+        procedure_by_code={dossier.procedure.code: dossier.procedure_id},
     )
     hoso = {"hoSo": record.hoso, "tienTrinhDongBo": record.steps}
     return Normalizer(lookups, None).normalize(hoso).hash

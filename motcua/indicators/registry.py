@@ -231,6 +231,12 @@ def dossiers(where: Pred, label: str = "") -> Count:
     return Count("dossiers", where=where, label=label)
 
 
+def feedback(name: str) -> Count:
+    """A count of the feedback source (motcua/feedback/indicators.py, docs/feedback.md):
+    petitions, ratings, and the dossiers group 5 rates, by count name."""
+    return Count(name)
+
+
 def procedures(where: Pred, label: str = "") -> Count:
     return Count("procedures", where=where, label=label)
 
@@ -383,6 +389,22 @@ PLAN_INDICATORS: tuple[Indicator, ...] = (
         dossiers(received & certified_copy),
         "hồ sơ chứng thực bản sao tiếp nhận trong kỳ có bản sao điện tử (tệp kết quả)"
         " / hồ sơ chứng thực bản sao tiếp nhận trong kỳ",
+    ),
+    Indicator(
+        "feedback_on_time",
+        "Tỷ lệ xử lý PAKN đúng hạn",
+        "Petitions handled on time",
+        feedback("petitions_on_time"),
+        feedback("petitions"),
+        "PAKN xử lý đúng hạn + đang xử lý trong hạn / PAKN tiếp nhận trong kỳ",
+    ),
+    Indicator(
+        "satisfaction",
+        "Tỷ lệ hài lòng",
+        "Satisfaction rate",
+        feedback("ratings_satisfied"),
+        feedback("ratings"),
+        "lượt đánh giá hài lòng hoặc rất hài lòng trong kỳ / lượt đánh giá trong kỳ",
     ),
 )
 
@@ -578,6 +600,56 @@ QD766_INDICATORS: tuple[Indicator, ...] = (
         Scoring(2),
         group="4",
     ),
+    Indicator(
+        "PETITION_PROCESSING_ON_TIME",
+        "Xử lý phản ánh, kiến nghị đúng hạn",
+        "Petitions handled on time",
+        feedback("petitions_on_time"),
+        feedback("petitions"),
+        "PAKN xử lý đúng hạn + đang xử lý trong hạn / PAKN tiếp nhận trong kỳ;"
+        " 6 điểm khi không có PAKN",
+        Scoring(6, if_empty=6),
+        group="5",
+    ),
+    Indicator(
+        "PETITION_HANDLING_SATISFACTION",
+        "Hài lòng về xử lý phản ánh, kiến nghị",
+        "Satisfaction with petition handling",
+        feedback("petitions_satisfactory"),
+        feedback("petitions"),
+        "(PAKN − không hài lòng − trễ hạn − lặp lại) / PAKN; 6 điểm khi không có PAKN",
+        Scoring(6, if_empty=6),
+        group="5",
+    ),
+    Indicator(
+        "DOSSIER_RECEIVING_SATISFACTION",
+        "Hài lòng trong tiếp nhận, giải quyết hồ sơ",
+        "Satisfaction with dossier handling",
+        feedback("dossiers_receiving_satisfied"),
+        feedback("dossiers_received"),
+        "100% − (tỷ lệ hồ sơ trễ hạn + tỷ lệ hồ sơ bị phản ánh hoặc không thích);"
+        " đủ điểm khi đạt 90%",
+        Scoring(6, full_at=0.9),
+        group="5",
+    ),
+    Indicator(
+        "PETITION_CLASSIFICATION_TTHC",
+        "PAKN về quy định hành chính",
+        "Petitions about administrative rules",
+        feedback("petitions_rules"),
+        feedback("petitions"),
+        "PAKN về quy định TTHC / PAKN (không tính điểm)",
+        group="5",
+    ),
+    Indicator(
+        "PETITION_CLASSIFICATION_STAFF",
+        "PAKN về hành vi cán bộ",
+        "Petitions about staff behaviour",
+        feedback("petitions_staff"),
+        feedback("petitions"),
+        "PAKN về hành vi, thái độ cán bộ / PAKN (không tính điểm)",
+        group="5",
+    ),
 )
 
 QD766_GROUPS: tuple[Group, ...] = (
@@ -614,8 +686,17 @@ QD766_GROUPS: tuple[Group, ...] = (
             "CITIZEN_DATA_CONNECTED_DOSSIER",
         ),
     ),
-    # Needs PAKN (petitions) and ratings, which the feedback models will provide.
-    Group("5", "Mức độ hài lòng", 18, (), pending="feedback data"),
+    Group(
+        "5",
+        "Mức độ hài lòng",
+        18,
+        # The two classification shares are shown with group 5 but carry no points.
+        (
+            "PETITION_PROCESSING_ON_TIME",
+            "PETITION_HANDLING_SATISFACTION",
+            "DOSSIER_RECEIVING_SATISFACTION",
+        ),
+    ),
 )
 
 FORMULA_SETS: dict[str, FormulaSet] = {

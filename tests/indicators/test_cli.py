@@ -62,11 +62,12 @@ def test_the_766_set_adds_group_and_total_rows(capsys, province) -> None:
     assert h67["total"]["max_score"] == sum(
         h67[k]["max_score"] for k in h67 if k.startswith("group:")
     )
-    # Group 3's formula is not DVCQG's exactly; group 5 needs feedback data: both, and so
-    # the total, are provisional; 3b's formula is exact.
+    # Group 3's formula is not DVCQG's exactly: it, and so the total, are provisional;
+    # 3b's formula is exact; group 5 is scored from petitions and ratings (none here: the
+    # two petition indicators give their full 6 points, as the rule says).
     assert h67["group:3"]["provisional"] is True
-    assert h67["group:5"]["provisional"] is True
-    assert h67["group:5"]["score"] is None
+    assert h67["group:5"]["provisional"] is False
+    assert h67["group:5"]["score"] >= 12
     assert h67["group:3b"]["provisional"] is False
     assert h67["total"]["provisional"] is True
     assert h67["total"]["max_score"] == 100

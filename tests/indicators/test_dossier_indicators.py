@@ -276,7 +276,7 @@ def test_b_scores_min_2_and_2_5_b(b, points) -> None:
 
 
 @pytest.mark.django_db
-def test_every_group_is_capped_and_group_5_waits_for_feedback_data(unit) -> None:
+def test_every_group_is_capped_at_its_maximum(unit) -> None:
     procedure = priced(published_date=dt.date(2024, 1, 1), published_components=["all"])
     for _ in range(3):
         DossierFactory(
@@ -290,14 +290,15 @@ def test_every_group_is_capped_and_group_5_waits_for_feedback_data(unit) -> None
         )
     result = figures_for(QD766, {unit.pk: {unit.pk}}, AUGUST)
     groups = {g.group.code: g for g in group_scores(QD766, result.values())}
-    for code, g in groups.items():
-        if code == "5":
-            assert g.score is None
-        else:
-            raw = sum(result[(unit.pk, c)].score for c in g.group.indicators)
-            assert g.score == pytest.approx(min(g.group.max, raw))
-    assert QD766.group_provisional(groups["5"].group)
-    assert QD766.total_provisional
+    for g in groups.values():
+        raw = sum(result[(unit.pk, c)].score for c in g.group.indicators)
+        assert g.score == pytest.approx(min(g.group.max, raw))
+    # No petitions: both petition indicators give their full 6 points.
+    assert groups["5"].score == pytest.approx(
+        12 + result[(unit.pk, "DOSSIER_RECEIVING_SATISFACTION")].score
+    )
+    assert not QD766.group_provisional(groups["5"].group)
+    assert QD766.total_provisional  # group 3 is
 
 
 # --- 766 group 2 rules, on factory traits ----------------------------------------------------

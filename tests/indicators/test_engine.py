@@ -277,7 +277,8 @@ def test_group_scores_add_their_indicators_and_respect_the_group_maximum(procedu
     figures = compute(QD766, {unit.pk: {unit.pk}}, JULY)
     groups = {g.group.code: g.score for g in group_scores(QD766, figures)}
     assert groups["2"] == 20
-    assert groups["5"] is None  # pending: needs feedback data
+    # No petitions: 6 + 6; the dossier was received and handled on time: 6.
+    assert groups["5"] == pytest.approx(18)
     assert all(
         0 <= score <= g.max for g in QD766.groups for score in [groups[g.code]] if score is not None
     )

@@ -31,6 +31,8 @@ from motcua.dossiers.ingest.prepare import Failed, Outcome, Prepared, Preparer
 from motcua.dossiers.ingest.readers import Item, read_file
 from motcua.dossiers.ingest.report import ImportReport, RecordError
 from motcua.dossiers.ingest.writer import Writer
+from motcua.dossiers.models import Dossier
+from motcua.dossiers.signals import dossiers_imported
 from motcua.indicators.facts import buckets_of, refresh_buckets
 from motcua.procedures.models import Field, Procedure
 
@@ -216,6 +218,7 @@ class _ImportRun:
     def refresh_aggregates(self) -> None:
         """The indicator aggregates follow the import, in its transaction."""
         touched = self.writer.touched
+        dossiers_imported.send(sender=Dossier, ids=touched)
         refresh_buckets(self.writer.old_buckets | buckets_of(touched))
 
     def _reject(self, source: str, failed: Failed) -> None:

@@ -1,0 +1,192 @@
+"""Group 5 of Decision 766 (satisfaction) and the plans' ``feedback_on_time`` and
+``satisfaction``, as a count source for the indicator engine.
+
+:func:`count_by_unit` has the engine's shape: ``{key: count name}`` → ``{unit_id: {key: n}}``
+for one period. The count names are in :data:`COUNTS`; :data:`INDICATORS` says which counts
+are each indicator's b and a, and how it scores. Exact definitions: docs/feedback.md.
+
+- A petition belongs to its responsible unit (``Petition.unit``) and to the period in
+  which it was received. Its state is taken as of the period's end.
+- A rating belongs to its unit and to the period in which it was given.
+- Dossiers are counted from the daily aggregates (``indicators.DailyFact``) by the unit
+  handling them, received in the period, as group 2 does.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Count, Q
+
+from motcua.feedback.deadlines import on_time
+from motcua.feedback.models import Petition, Rating, Topic
+from motcua.feedback.ratings import SATISFIED_FROM
+from motcua.feedback.workflow import times_of
+from motcua.indicators import series
+from motcua.indicators.period import Period
+from motcua.indicators.predicates import Eq, Not
+from motcua.indicators.registry import dossiers, received
+from motcua.indicators.sources import get_source
+from motcua.indicators.windows import FINISHED_ON_TIME_OR_NOT_DUE
+
+COUNTS = (
+    "petitions",  # PAKN received in the period
+    "petitions_on_time",  # … handled on time or in progress within the deadline
+    "petitions_satisfactory",  # … neither dissatisfied, late nor repeated
+    "petitions_rules",  # … about administrative rules (TTHC)
+    "petitions_staff",  # … about staff behaviour
+    "ratings",  # ratings given in the period
+    "ratings_satisfied",  # … scoring 4 or 5
+    "dossiers_received",  # dossiers received in the period
+    "dossiers_late",  # … late as of the period's end (group 2's rule)
+    "dossiers_complained",  # … with a petition or a disliking rating by the period's end
+    "dossiers_receiving_satisfied",  # max(0, received − late − complained)
+)
+
+
+@dataclass(frozen=True)
+class Group5Indicator:
+    code: str
+    numerator: str
+    denominator: str
+    max: float
+    full_at: float = 1.0
+    if_empty: float = 0.0
+
+    def score(self, b: int, a: int) -> float:
+        """min(max, max × (b/a) / full_at); ``if_empty`` when a = 0."""
+        if a == 0:
+            return self.if_empty
+        return min(self.max, self.max * (b / a) / self.full_at)
+
+
+INDICATORS = (
+    Group5Indicator("PETITION_PROCESSING_ON_TIME", "petitions_on_time", "petitions", 6, 1, 6),
+    Group5Indicator(
+        "PETITION_HANDLING_SATISFACTION", "petitions_satisfactory", "petitions", 6, 1, 6
+    ),
+    Group5Indicator(
+        "DOSSIER_RECEIVING_SATISFACTION",
+        "dossiers_receiving_satisfied",
+        "dossiers_received",
+        6,
+        0.9,
+        0,
+    ),
+    Group5Indicator("PETITION_CLASSIFICATION_TTHC", "petitions_rules", "petitions", 0),
+    Group5Indicator("PETITION_CLASSIFICATION_STAFF", "petitions_staff", "petitions", 0),
+    Group5Indicator("feedback_on_time", "petitions_on_time", "petitions", 0),
+    Group5Indicator("satisfaction", "ratings_satisfied", "ratings", 0),
+)
+
+
+def count_by_unit(
+    counts: Mapping[str, str], unit_ids: Iterable[int], period: Period
+) -> dict[int, dict[str, int]]:
+    """``{unit_id: {key: n}}`` for every ``key: count name`` of :data:`COUNTS`."""
+    unknown = set(counts.values()) - set(COUNTS)
+    if unknown:
+        raise ValueError(f"unknown feedback count(s): {', '.join(sorted(unknown))}")
+    ids = list(unit_ids)
+    per_unit: dict[int, dict[str, int]] = defaultdict(lambda: dict.fromkeys(COUNTS, 0))
+    wanted = set(counts.values())
+    if wanted & {n for n in COUNTS if n.startswith("petitions")}:
+        _petitions(ids, period, per_unit)
+    if wanted & {"ratings", "ratings_satisfied"}:
+        _ratings(ids, period, per_unit)
+    if wanted & {n for n in COUNTS if n.startswith("dossiers")}:
+        _dossiers(ids, period, per_unit)
+    return {
+        unit: {key: values[name] for key, name in counts.items()}
+        for unit, values in per_unit.items()
+    }
+
+
+def _petitions(ids: list[int], period: Period, out: dict[int, dict[str, int]]) -> None:
+    rows = Petition.objects.filter(
+        unit_id__in=ids, received_at__gte=period.start_at, received_at__lt=period.end_at
+    )
+    end = period.end_at
+    for p in rows.iterator():
+        counts = out[p.unit_id]
+        timely = on_time(times_of(p), end)
+        published = p.published_at is not None and p.published_at < end
+        dissatisfied = published and p.dislikes > p.likes
+        counts["petitions"] += 1
+        counts["petitions_on_time"] += timely
+        counts["petitions_satisfactory"] += timely and not dissatisfied and p.repeat_of_id is None
+        counts["petitions_rules"] += p.topic == Topic.RULES
+        counts["petitions_staff"] += p.topic == Topic.STAFF
+
+
+def _ratings(ids: list[int], period: Period, out: dict[int, dict[str, int]]) -> None:
+    rows = (
+        Rating.objects.filter(unit_id__in=ids, at__gte=period.start_at, at__lt=period.end_at)
+        .values("unit_id")
+        .annotate(n=Count("pk"), ok=Count("pk", filter=Q(score__gte=SATISFIED_FROM)))
+    )
+    for row in rows:
+        out[row["unit_id"]]["ratings"] += row["n"]
+        out[row["unit_id"]]["ratings_satisfied"] += row["ok"]
+
+
+# Dossiers received in the period, and those of them on time as of its end (group 2's
+# rule): counted by the dossier source, which answers both from its running totals.
+RECEIVED = dossiers(received)
+RECEIVED_TIMELY = dossiers(
+    received & Not(Eq("multi_supplement", True)) & FINISHED_ON_TIME_OR_NOT_DUE
+)
+series.register_counts([RECEIVED, RECEIVED_TIMELY])
+
+
+def _dossiers(ids: list[int], period: Period, out: dict[int, dict[str, int]]) -> None:
+    counted = get_source("dossiers").count(
+        {"received": RECEIVED, "timely": RECEIVED_TIMELY}, ids, period
+    )
+    for unit_id, row in counted.items():
+        out[unit_id]["dossiers_received"] += row.get("received", 0)
+        out[unit_id]["dossiers_late"] += row.get("received", 0) - row.get("timely", 0)
+    for unit_id, n in _complained(ids, period).items():
+        out[unit_id]["dossiers_complained"] += n
+    for unit_id in set(out):
+        c = out[unit_id]
+        c["dossiers_receiving_satisfied"] = max(
+            0, c["dossiers_received"] - c["dossiers_late"] - c["dossiers_complained"]
+        )
+
+
+def _complained(ids: list[int], period: Period) -> dict[int, int]:
+    """Dossiers received in the period with, by the period's end, a petition about them or a
+    rating that dislikes. Read from the (small) petition and rating tables."""
+    end = period.end_at
+    in_period = {
+        "dossier__unit_id__in": ids,
+        "dossier__received_at__gte": period.start_at,
+        "dossier__received_at__lt": end,
+    }
+    petitions = Petition.objects.filter(received_at__lt=end, **in_period)
+    ratings = Rating.objects.filter(liked=False, at__lt=end, **in_period)
+    found: set[tuple[int, int]] = set()
+    for rows in (petitions, ratings):
+        found.update(rows.values_list("dossier__unit_id", "dossier_id"))
+    result: dict[int, int] = defaultdict(int)
+    for unit_id, _ in found:
+        result[unit_id] += 1
+    return result
+
+
+class FeedbackSource:
+    """The count source for the indicator engine's pluggable sources (registered by name,
+    one name per count of :data:`COUNTS`, all sharing this instance): a ``Count`` whose
+    ``source`` is a feedback count name is counted here. Nothing to list in ``explain``."""
+
+    def count(
+        self, counts: Mapping[str, Any], unit_ids: Sequence[int], period: Period
+    ) -> dict[int, dict[str, int]]:
+        return count_by_unit({key: c.source for key, c in counts.items()}, unit_ids, period)
+
+    def explain(self, *args: Any, **kwargs: Any) -> None:
+        return None
