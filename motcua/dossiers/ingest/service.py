@@ -31,7 +31,7 @@ from motcua.dossiers.ingest.prepare import Failed, Outcome, Prepared, Preparer
 from motcua.dossiers.ingest.readers import Item, read_file
 from motcua.dossiers.ingest.report import ImportReport, RecordError
 from motcua.dossiers.ingest.writer import Writer
-from motcua.indicators.facts import buckets_of, refresh_buckets
+from motcua.indicators.facts import FactReader, buckets_of, refresh_buckets
 from motcua.procedures.models import Field, Procedure
 
 BATCH_SIZE = 2000
@@ -183,7 +183,8 @@ class _ImportRun:
         now = timezone.now()
         self.writer = Writer(actor=actor, now=now)
         normalizer = Normalizer(Lookups.load(), creator)
-        self.preparer = Preparer(normalizer, postgres=self.writer.postgres, now=now)
+        facts = FactReader.load()
+        self.preparer = Preparer(normalizer, postgres=self.writer.postgres, now=now, facts=facts)
 
     def consume(self, source: _Source) -> None:
         batch: dict[str, Prepared] = {}
@@ -214,9 +215,11 @@ class _ImportRun:
         batch.clear()
 
     def refresh_aggregates(self) -> None:
-        """The indicator aggregates follow the import, in its transaction."""
-        touched = self.writer.touched
-        refresh_buckets(self.writer.old_buckets | buckets_of(touched))
+        """The indicator aggregates follow the import, in its transaction: new dossiers'
+        facts (computed with the records) are appended, then the buckets of changed
+        dossiers, before and after, are recounted (which includes any new ones in them)."""
+        self.writer.tally.flush()
+        refresh_buckets(self.writer.old_buckets | buckets_of(self.writer.touched))
 
     def _reject(self, source: str, failed: Failed) -> None:
         self.report.rejected += 1

@@ -26,7 +26,7 @@ from motcua.dossiers.ingest.prepare import (
     personal_columns,
 )
 from motcua.dossiers.models import Dossier, DossierEvent, Payment
-from motcua.indicators.facts import Bucket, bucket_of
+from motcua.indicators.facts import Bucket, FactTally, bucket_of
 
 Row = dict[str, Any]
 # Columns an import may change on an existing dossier (everything but identity/bookkeeping).
@@ -71,8 +71,10 @@ class Writer:
         self.updatable = [
             fl.name for fl in Dossier._meta.concrete_fields if fl.attname not in _FIXED
         ]
-        # What the indicator aggregates must recount: dossiers created or changed, and the
-        # buckets changed dossiers were in before.
+        # The indicator aggregates: the facts of new dossiers are counted and appended as
+        # they come; what must be recounted at the end is the dossiers changed (or new
+        # without facts), and the buckets changed dossiers were in before.
+        self.tally = FactTally()
         self.touched: list[int] = []
         self.old_buckets: set[Bucket] = set()
 
@@ -163,10 +165,13 @@ class Writer:
         if not new:
             return
         ids = self._reserve_ids(len(new))
-        self.touched.extend(ids)
         rows, events, payments = [], [], []
         created = DossierEvent.Kind.CREATED.value
         for pk, item in zip(ids, new, strict=True):
+            if item.facts is None:
+                self.touched.append(pk)
+            else:
+                self.tally.add(item.facts)
             row = item.row
             row[0] = pk
             rows.append(row)
