@@ -150,9 +150,11 @@ def worker_import(path: str, workers: str = "") -> None:
 
     from motcua.dossiers.ingest import import_files
 
+    server = _server_cpu()
     started = time.perf_counter()
     report = import_files([path], workers=int(workers) if workers else None)
     seconds = time.perf_counter() - started
+    server = _server_cpu() - server
     me = resource.getrusage(resource.RUSAGE_SELF)
     children = resource.getrusage(resource.RUSAGE_CHILDREN)
     result = {
@@ -161,10 +163,27 @@ def worker_import(path: str, workers: str = "") -> None:
         "worker_peak": children.ru_maxrss * 1024,
         "cpu": me.ru_utime + me.ru_stime,
         "worker_cpu": children.ru_utime + children.ru_stime,
+        "server_cpu": server,
         "created": report.created,
         "errors": [str(e) for e in report.errors[:5]],
     }
     print(json.dumps(result))
+
+
+def _server_cpu() -> float:
+    """CPU seconds used so far by this connection's PostgreSQL backend (0 on SQLite, or
+    when the server runs elsewhere)."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return 0.0
+    connection.ensure_connection()
+    pid = connection.connection.info.backend_pid
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def worker_baseline(path: str) -> None:
@@ -252,8 +271,11 @@ def _measure(
     if result.get("worker_peak"):
         workers = (
             f" (each worker ≤ {result['worker_peak'] / 2**20:.0f} MB; CPU s: main "
-            f"{result['cpu']:.0f}, workers {result['worker_cpu']:.0f})"
+            f"{result['cpu']:.0f}, workers {result['worker_cpu']:.0f}"
         )
+        if result.get("server_cpu"):
+            workers += f", PostgreSQL backend {result['server_cpu']:.0f}"
+        workers += ")"
     print(
         f"{kind:8} n={n:>9,}  {result['seconds']:8.1f} s  {result['rate']:9,.0f} dossiers/s  "
         f"peak RSS {result['peak'] / 2**20:6.0f} MB{workers}",

@@ -158,7 +158,9 @@ class Preparer:
 
 
 def _iso_text(value: dt.datetime | None) -> str | None:
-    return None if value is None else value.astimezone(dt.UTC).isoformat()
+    """ISO 8601 with the value's own offset (aware values only): PostgreSQL reads the
+    instant from it."""
+    return None if value is None else value.isoformat()
 
 
 def _utc_text(value: dt.datetime | None) -> str | None:
