@@ -4,7 +4,10 @@
 rules are in its docstring. Aggregates are kept per *bucket*: one unit's dossiers received
 on one local day (dossiers not yet received form a bucket with no day). Any change to a
 dossier recomputes its old and new buckets (:func:`refresh_buckets`), in the caller's
-transaction, so the aggregate always equals a fresh count.
+transaction, so the aggregate always equals a fresh count. Rows are additive (equal keys
+sum), so a dossier that is new can instead be counted in by appending a row for its facts
+(:func:`append_counts`, :class:`FactTally`); the importer does that with facts its worker
+processes computed (:class:`FactReader`).
 """
 
 from __future__ import annotations

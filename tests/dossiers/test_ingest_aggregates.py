@@ -7,7 +7,13 @@ import pytest
 
 from motcua.dossiers.ingest import import_files, import_records
 from motcua.dossiers.models import Dossier
-from motcua.indicators.facts import FACT_FIELDS, rebuild
+from motcua.indicators.facts import (
+    DOSSIER_COLUMNS,
+    FACT_FIELDS,
+    FactReader,
+    FactTally,
+    rebuild,
+)
 from motcua.indicators.models import DailyFact
 from motcua.procedures.models import ServiceLevel, ServiceLevelVersion
 from tests.dossiers.conftest import OTHER_PROCEDURE, PROCEDURE, hoso
@@ -123,3 +129,20 @@ def test_dossiers_of_a_procedure_created_by_the_import_are_counted(catalogue: An
     assert sum(n for _, n in live) == 2
     rebuild()
     assert live == full_totals()
+
+
+@pytest.mark.django_db
+def test_a_tally_flushed_every_few_keys_sums_to_a_rebuild(history: None) -> None:
+    import_records([_varied(n) for n in range(30)], source="a.json")
+    rebuild()
+    expected = full_totals()
+    DailyFact.objects.all().delete()
+    reader, tally = FactReader.load(), FactTally(limit=4)
+    for row in Dossier.objects.values(*DOSSIER_COLUMNS):
+        facts = reader(row)
+        assert facts is not None
+        tally.add(facts)
+        assert len(tally.counts) < 4  # bounded: written out on reaching the limit
+    assert tally.written >= 28  # seven flushes of four keys along the way
+    tally.flush()
+    assert full_totals() == expected
