@@ -7,7 +7,9 @@ whose peak RSS (``ru_maxrss``) is reported, so generating the file does not coun
 and per event, the same normalisation) and prints the speed ratio.
 
 SQLite uses a file under a temporary VAR_DIR; PostgreSQL uses the database
-``motcua_bench`` on 127.0.0.1 (dropped and recreated for each run). Not part of the tests.
+``motcua_bench`` on 127.0.0.1 (``--pg-database``; dropped and recreated for each run, dropped
+at the end). With ``--dir``, a generated file is kept there and reused by later runs with
+the same N (generation is deterministic). Not part of the tests.
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ import unicodedata
 from pathlib import Path
 from typing import Any
 
-PG_URL = "postgres://postgres@127.0.0.1:5432/motcua_bench"
+PG_SERVER = "postgres://postgres@127.0.0.1:5432"
 UNITS = [f"H44.{n:02d}" for n in range(1, 31)]
 PROCEDURES = [f"1.{n:06d}" for n in range(1, 201)]
 NAMES = ["Nguyễn Văn An", "Trần Thị Bình", "Lê Hoàng Cường", "Phạm Thị Dung", "Hoàng Văn Em"]
@@ -148,9 +150,11 @@ def worker_import(path: str, workers: str = "") -> None:
 
     from motcua.dossiers.ingest import import_files
 
+    server = _server_cpu()
     started = time.perf_counter()
     report = import_files([path], workers=int(workers) if workers else None)
     seconds = time.perf_counter() - started
+    server = _server_cpu() - server
     me = resource.getrusage(resource.RUSAGE_SELF)
     children = resource.getrusage(resource.RUSAGE_CHILDREN)
     result = {
@@ -159,10 +163,27 @@ def worker_import(path: str, workers: str = "") -> None:
         "worker_peak": children.ru_maxrss * 1024,
         "cpu": me.ru_utime + me.ru_stime,
         "worker_cpu": children.ru_utime + children.ru_stime,
+        "server_cpu": server,
         "created": report.created,
         "errors": [str(e) for e in report.errors[:5]],
     }
     print(json.dumps(result))
+
+
+def _server_cpu() -> float:
+    """CPU seconds used so far by this connection's PostgreSQL backend (0 on SQLite, or
+    when the server runs elsewhere)."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return 0.0
+    connection.ensure_connection()
+    pid = connection.connection.info.backend_pid
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def worker_baseline(path: str) -> None:
@@ -200,19 +221,29 @@ def worker_baseline(path: str) -> None:
 # -- the driver ----------------------------------------------------------------------------
 
 
+PG_DATABASE = "motcua_bench"
+
+
 def _env(db: str, var_dir: Path) -> dict[str, str]:
     env = dict(os.environ, VAR_DIR=str(var_dir), DEBUG="0", SECRET_KEY="bench-secret")
-    env["DATABASE_URL"] = PG_URL if db == "postgres" else ""
+    env["DATABASE_URL"] = f"{PG_SERVER}/{PG_DATABASE}" if db == "postgres" else ""
     return env
+
+
+def _drop_database() -> None:
+    import psycopg
+
+    with psycopg.connect(f"{PG_SERVER}/postgres", autocommit=True) as c:
+        c.execute(f'DROP DATABASE IF EXISTS "{PG_DATABASE}"')
 
 
 def _fresh_database(db: str, var_dir: Path) -> None:
     if db == "postgres":
         import psycopg
 
-        with psycopg.connect("postgresql://postgres@127.0.0.1:5432/postgres", autocommit=True) as c:
-            c.execute("DROP DATABASE IF EXISTS motcua_bench")
-            c.execute("CREATE DATABASE motcua_bench")
+        _drop_database()
+        with psycopg.connect(f"{PG_SERVER}/postgres", autocommit=True) as c:
+            c.execute(f'CREATE DATABASE "{PG_DATABASE}"')
     else:
         for suffix in ("", "-wal", "-shm"):
             (var_dir / f"motcua.sqlite3{suffix}").unlink(missing_ok=True)
@@ -240,8 +271,11 @@ def _measure(
     if result.get("worker_peak"):
         workers = (
             f" (each worker ≤ {result['worker_peak'] / 2**20:.0f} MB; CPU s: main "
-            f"{result['cpu']:.0f}, workers {result['worker_cpu']:.0f})"
+            f"{result['cpu']:.0f}, workers {result['worker_cpu']:.0f}"
         )
+        if result.get("server_cpu"):
+            workers += f", PostgreSQL backend {result['server_cpu']:.0f}"
+        workers += ")"
     print(
         f"{kind:8} n={n:>9,}  {result['seconds']:8.1f} s  {result['rate']:9,.0f} dossiers/s  "
         f"peak RSS {result['peak'] / 2**20:6.0f} MB{workers}",
@@ -251,15 +285,18 @@ def _measure(
 
 
 def main() -> None:
+    global PG_DATABASE
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--n", type=int, default=100_000)
     parser.add_argument("--db", choices=("sqlite", "postgres"), default="sqlite")
     parser.add_argument("--baseline", action="store_true", help="also run the naive baseline")
     parser.add_argument("--baseline-n", type=int, default=20_000)
     parser.add_argument("--workers", type=int, help="worker processes (default: automatic)")
-    parser.add_argument("--dir", type=Path, help="where to put the data (default: a temp dir)")
+    parser.add_argument("--dir", type=Path, help="where to put (and keep) the data files")
+    parser.add_argument("--pg-database", default="motcua_bench", help="scratch database name")
     parser.add_argument("--worker", nargs="+", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    PG_DATABASE = args.pg_database
     if args.worker:
         kind, *rest = args.worker
         {"prepare": worker_prepare, "import": worker_import, "baseline": worker_baseline}[kind](
@@ -269,21 +306,35 @@ def main() -> None:
     work = args.dir or Path(tempfile.mkdtemp(prefix="motcua-bench-"))
     work.mkdir(parents=True, exist_ok=True)
     print(f"{platform.node()} {os.cpu_count()} CPUs, Python {platform.python_version()}, {args.db}")
-    path = work / f"dossiers-{args.n}.json"
+    print(f"load average before: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+    path = _data_file(work, args.n, keep=args.dir is not None)
+    try:
+        workers = (str(args.workers),) if args.workers is not None else ()
+        real = _measure("import", path, args.n, args.db, work, workers)
+        if args.baseline:
+            small = _data_file(work, args.baseline_n, keep=args.dir is not None)
+            naive = _measure("baseline", small, args.baseline_n, args.db, work)
+            print(f"speed-up over the naive baseline: {real['rate'] / naive['rate']:.1f}x")
+    finally:
+        if args.db == "postgres":
+            _drop_database()
+        if args.dir is None:
+            for data in work.glob("dossiers-*.json"):
+                data.unlink()
+    print(f"load average after: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+
+
+def _data_file(work: Path, n: int, *, keep: bool) -> Path:
+    path = work / f"dossiers-{n}.json"
+    if keep and path.exists():
+        return path
     started = time.perf_counter()
-    generate(path, args.n)
+    partial = path.with_suffix(".partial")
+    generate(partial, n)
+    partial.replace(path)
     size = path.stat().st_size / 2**20
-    print(
-        f"generated {args.n:,} dossiers ({size:,.0f} MB) in {time.perf_counter() - started:.0f} s"
-    )
-    workers = (str(args.workers),) if args.workers is not None else ()
-    real = _measure("import", path, args.n, args.db, work, workers)
-    if args.baseline:
-        small = work / f"dossiers-{args.baseline_n}.json"
-        generate(small, args.baseline_n)
-        naive = _measure("baseline", small, args.baseline_n, args.db, work)
-        print(f"speed-up over the naive baseline: {real['rate'] / naive['rate']:.1f}x")
-    path.unlink()
+    print(f"generated {n:,} dossiers ({size:,.0f} MB) in {time.perf_counter() - started:.0f} s")
+    return path
 
 
 if __name__ == "__main__":

@@ -20,6 +20,8 @@ from typing import Any
 from cryptography.fernet import Fernet
 from django.conf import settings
 
+from motcua.dossiers.formats import canonical_text
+
 
 @functools.cache
 def _fernet(key: str) -> Fernet:
@@ -36,7 +38,7 @@ def encrypt(data: dict[str, Any]) -> str:
     """The encrypted form of ``data``; an empty dict gives an empty string."""
     if not any(data.values()):
         return ""
-    payload = json.dumps(data, ensure_ascii=False, sort_keys=True).encode()
+    payload = canonical_text(data).encode()
     return _fernet(settings.PII_KEY).encrypt(payload).decode()
 
 

@@ -4,7 +4,10 @@
 rules are in its docstring. Aggregates are kept per *bucket*: one unit's dossiers received
 on one local day (dossiers not yet received form a bucket with no day). Any change to a
 dossier recomputes its old and new buckets (:func:`refresh_buckets`), in the caller's
-transaction, so the aggregate always equals a fresh count.
+transaction, so the aggregate always equals a fresh count. Rows are additive (equal keys
+sum), so a dossier that is new can instead be counted in by appending a row for its facts
+(:func:`append_counts`, :class:`FactTally`); the importer does that with facts its worker
+processes computed (:class:`FactReader`).
 """
 
 from __future__ import annotations
@@ -321,25 +324,88 @@ def _utc(value: str | dt.datetime) -> dt.datetime:
     return moment.replace(tzinfo=dt.UTC) if moment.tzinfo is None else moment
 
 
-def _write(counts: Counter[Facts]) -> int:
-    """Insert one aggregate row per distinct facts (raw executemany: the ORM's per-object
-    work dominated rebuild time)."""
+def fact_rows(counts: Mapping[Facts, int]) -> Iterator[tuple[Any, ...]]:
+    """Aggregate rows, in :data:`FACT_COLUMNS` order, for counted facts: the one place that
+    turns facts into the shape of the ``DailyFact`` table."""
+    for facts, n in counts.items():
+        yield (*facts, n)
+
+
+def fact_columns() -> list[str]:
+    """The ``DailyFact`` columns :func:`fact_rows` fills, in order."""
+    concrete = {f.attname: str(f.column) for f in DailyFact._meta.concrete_fields}
+    return [*(concrete[name] for name in FACT_FIELDS), "n"]
+
+
+def append_counts(counts: Mapping[Facts, int]) -> int:
+    """Insert aggregate rows for counted facts; returns rows written.
+
+    Rows are additive: a key that already has rows just gets one more, and readers sum
+    ``n``. So dossiers that are new can be counted in without recounting their buckets.
+    ``COPY`` on PostgreSQL, raw ``executemany`` on SQLite (the ORM's per-object work
+    dominated rebuild time).
+    """
     if not counts:
         return 0
     table = connection.ops.quote_name(DailyFact._meta.db_table)
-    concrete = {f.attname: str(f.column) for f in DailyFact._meta.concrete_fields}
-    columns = [concrete[name] for name in FACT_FIELDS]
-    column_list = ", ".join(connection.ops.quote_name(c) for c in [*columns, "n"])
-    placeholders = ", ".join(["%s"] * (len(columns) + 1))
-    sql = f"INSERT INTO {table} ({column_list}) VALUES ({placeholders})"  # noqa: S608
-    rows = [(*facts, n) for facts, n in counts.items()]
+    columns = fact_columns()
+    column_list = ", ".join(connection.ops.quote_name(c) for c in columns)
     with connection.cursor() as cursor:
-        for start in range(0, len(rows), 5000):
-            cursor.executemany(sql, rows[start : start + 5000])
+        if connection.vendor == "postgresql":
+            with cursor.copy(f"COPY {table} ({column_list}) FROM STDIN") as copy:
+                for row in fact_rows(counts):
+                    copy.write_row(row)
+        else:
+            placeholders = ", ".join(["%s"] * len(columns))
+            sql = f"INSERT INTO {table} ({column_list}) VALUES ({placeholders})"  # noqa: S608
+            rows = list(fact_rows(counts))
+            for start in range(0, len(rows), 5000):
+                cursor.executemany(sql, rows[start : start + 5000])
+    # The running totals of the (unit, year) pairs these rows touch follow (series.py).
     series.touch(
         series.unit_years((f.unit_id, f.received_day, f.finished_day, f.due_day) for f in counts)
     )
-    return len(rows)
+    return len(counts)
+
+
+class FactTally:
+    """Facts of new dossiers, counted as they come and appended as aggregate rows
+    (:func:`append_counts`) every ``limit`` distinct keys, so memory stays bounded."""
+
+    def __init__(self, limit: int = 50_000) -> None:
+        self.counts: Counter[Facts] = Counter()
+        self.limit = limit
+        self.written = 0
+
+    def add(self, facts: Facts) -> None:
+        self.counts[facts] += 1
+        if len(self.counts) >= self.limit:
+            self.flush()
+
+    def flush(self) -> int:
+        self.written += append_counts(self.counts)
+        self.counts.clear()
+        return self.written
+
+
+@dataclass(frozen=True)
+class FactReader:
+    """:func:`facts_of` with the procedures and the calendar loaded once.
+
+    Pure once built (no database access), so forked worker processes can use a copy; a
+    dossier of a procedure it does not know (created after it was loaded) gives None.
+    """
+
+    procedures: Mapping[int, ProcedureInfo]
+    calendar: WorkCalendar
+
+    @classmethod
+    def load(cls) -> FactReader:
+        return cls(load_procedures(), current_calendar())
+
+    def __call__(self, row: Mapping[str, Any]) -> Facts | None:
+        proc = self.procedures.get(row["procedure_id"])
+        return None if proc is None else facts_of(row, proc, self.calendar)
 
 
 def refresh_buckets(buckets: Iterable[Bucket]) -> int:
@@ -361,6 +427,8 @@ def refresh_buckets(buckets: Iterable[Bucket]) -> int:
                 days_by_unit.setdefault(unit_id, []).append(day)
         for unit_id, days in days_by_unit.items():
             stale |= Q(unit_id=unit_id, received_day__gte=min(days), received_day__lte=max(days))
+        # Two writers recounting one bucket at once would both insert its rows.
+        series.lock_units(unit_id for unit_id, _ in bucket_list)
         with series.batch():
             old = DailyFact.objects.filter(stale)
             series.touch(
@@ -460,6 +528,6 @@ def _counting(
 def _flush(counts: Counter[Facts]) -> int:
     """Write and forget. Rows are ordered by unit and day, so a key seen again after a flush
     only splits into two rows with the same key: sums stay right."""
-    written = _write(counts)
+    written = append_counts(counts)
     counts.clear()
     return written

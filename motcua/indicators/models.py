@@ -3,7 +3,9 @@ indicators filter on. ``n`` dossiers share each row's key.
 
 The table is a pure function of the dossiers (see facts.py): a bucket — one unit's dossiers
 received on one local day — is recomputed whole whenever one of its dossiers changes, in the
-writer's transaction, and ``motcua indicators rebuild`` recomputes everything.
+writer's transaction, and ``motcua indicators rebuild`` recomputes everything. Rows with the
+same key add up (there is no unique key): an import appends rows for the dossiers it
+creates.
 """
 
 from __future__ import annotations

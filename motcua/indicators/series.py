@@ -174,11 +174,30 @@ def unit_years(
     return pairs
 
 
+def lock_units(unit_ids: Iterable[int]) -> None:
+    """Serialise writers of the same units' aggregates until the transaction ends: row
+    locks on the units, in id order (no deadlocks). ``FOR NO KEY UPDATE`` does not block
+    inserts of dossiers referring to the units. A no-op on SQLite, whose writers are
+    serialised anyway."""
+    from motcua.units.models import Unit
+
+    ids = sorted(set(unit_ids))
+    if ids and connection.vendor == "postgresql":
+        list(
+            Unit.objects.select_for_update(no_key=True)
+            .filter(pk__in=ids)
+            .order_by("pk")
+            .values_list("pk", flat=True)
+        )
+
+
 def build(pairs: set[UnitYear] | None) -> None:
     """Recompute the running totals and procedure activity of these (unit, year) pairs from
     the daily aggregates; all of them when ``pairs`` is None."""
     dossier, procedure = registered()
     with transaction.atomic():
+        if pairs is not None:
+            lock_units(unit_id for unit_id, _ in pairs)
         scope = _scope(pairs)
         RunningTotal.objects.filter(scope(Q(), "year")).delete()
         ProcedureActivity.objects.filter(scope(Q(), "year")).delete()

@@ -3,8 +3,9 @@
 This is the CPU-heavy part of an import (decode, validate, canonicalise, hash, encrypt the
 personal data, encode the JSON columns), so it can run in worker processes: its input is a
 record or a line of JSON text and its output is a small picklable tuple — the dossier row
-ready for the database (``id`` left empty), its payment rows, and the canonical record as
-JSON text, decoded again only when the dossier turns out to have changed.
+ready for the database (``id`` left empty), its payment rows, its indicator facts
+(``facts_of``, counted into the aggregates if the dossier turns out to be new), and the
+canonical record as JSON text, decoded again only when the dossier turns out to have changed.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from motcua.dossiers import formats as f
 from motcua.dossiers import pii
 from motcua.dossiers.ingest.normalize import Normalized, Normalizer, Rejected, columns_of
 from motcua.dossiers.models import Dossier
+from motcua.indicators.facts import FactReader, Facts
 
 Row = list[Any]
 # Dossier columns whose value a new dossier takes from the import itself.
@@ -45,6 +47,7 @@ class Prepared(NamedTuple):
     row: Row  # dossier row in DOSSIER_COLUMNS order; row[0] (id) is None
     payments: list[Row]  # payment rows in PAYMENT_COLUMNS order; row[0] (dossier) is None
     occurred: Any  # the created event's occurred_at, adapted
+    facts: Facts | None  # the indicator facts of the dossier as a new one (None: unknown)
 
     def normalized(self) -> Normalized:
         return Normalized(
@@ -78,9 +81,17 @@ def personal_columns(personal: dict[str, Any]) -> dict[str, Any]:
 class Preparer:
     """Callable on ``(where, raw, problem)``; one per process."""
 
-    def __init__(self, normalizer: Normalizer, *, postgres: bool, now: dt.datetime) -> None:
+    def __init__(
+        self,
+        normalizer: Normalizer,
+        *,
+        postgres: bool,
+        now: dt.datetime,
+        facts: FactReader | None = None,
+    ) -> None:
         self.normalizer = normalizer
         self.now = now
+        self.facts = facts
         # Dates travel as text (cheap to pickle): ISO 8601 with offset for COPY, naive UTC
         # for SQLite (how Django stores them there).
         self.adapt_dt: Callable[[Any], Any] = _iso_text if postgres else _utc_text
@@ -124,6 +135,7 @@ class Preparer:
             version=1,
             created_at=self.now,
         )
+        facts = self.facts(values) if self.facts is not None else None
         row = [values[name] if conv is None else conv(values[name]) for name, conv in self.pairs]
         payments = []
         for payment in item.canonical.get(f.PAYMENTS, ()):
@@ -141,11 +153,14 @@ class Preparer:
             row,
             payments,
             occurred,
+            facts,
         )
 
 
 def _iso_text(value: dt.datetime | None) -> str | None:
-    return None if value is None else value.astimezone(dt.UTC).isoformat()
+    """ISO 8601 with the value's own offset (aware values only): PostgreSQL reads the
+    instant from it."""
+    return None if value is None else value.isoformat()
 
 
 def _utc_text(value: dt.datetime | None) -> str | None:

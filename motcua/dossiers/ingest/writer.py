@@ -26,7 +26,7 @@ from motcua.dossiers.ingest.prepare import (
     personal_columns,
 )
 from motcua.dossiers.models import Dossier, DossierEvent, Payment
-from motcua.indicators.facts import Bucket, bucket_of
+from motcua.indicators.facts import Bucket, FactTally, bucket_of
 
 Row = dict[str, Any]
 # Columns an import may change on an existing dossier (everything but identity/bookkeeping).
@@ -71,10 +71,14 @@ class Writer:
         self.updatable = [
             fl.name for fl in Dossier._meta.concrete_fields if fl.attname not in _FIXED
         ]
-        # What the indicator aggregates must recount: dossiers created or changed, and the
-        # buckets changed dossiers were in before.
+        # The indicator aggregates: the facts of new dossiers are counted and appended as
+        # they come; what must be recounted at the end is the dossiers changed (or new
+        # without facts), and the buckets changed dossiers were in before.
+        self.tally = FactTally()
         self.touched: list[int] = []
         self.old_buckets: set[Bucket] = set()
+        # Every dossier this import created or changed (for dossiers_imported).
+        self.imported: list[int] = []
 
     # -- the batch ---------------------------------------------------------------------
 
@@ -163,10 +167,14 @@ class Writer:
         if not new:
             return
         ids = self._reserve_ids(len(new))
-        self.touched.extend(ids)
+        self.imported.extend(ids)
         rows, events, payments = [], [], []
         created = DossierEvent.Kind.CREATED.value
         for pk, item in zip(ids, new, strict=True):
+            if item.facts is None:
+                self.touched.append(pk)
+            else:
+                self.tally.add(item.facts)
             row = item.row
             row[0] = pk
             rows.append(row)
@@ -224,6 +232,7 @@ class Writer:
             self.old_buckets.add(bucket_of(dossier.unit_id, dossier.received_at))
             changes = self._apply(dossier, item)
             self.touched.append(dossier.pk)
+            self.imported.append(dossier.pk)
             changes.update(self._apply_payments(dossier, item, payments))
             dossier.content_hash = item.hash
             if changes:
