@@ -33,27 +33,37 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
+def _maintenance(settings: dict[str, Any], sql: str) -> None:
+    """Run one statement on the server's ``postgres`` database (never the test database's
+    connection, which must stay free for pytest-django to drop it at the end)."""
+    import psycopg
+
+    with psycopg.connect(
+        host=settings["HOST"] or None,
+        port=settings["PORT"] or None,
+        user=settings["USER"] or None,
+        password=settings["PASSWORD"] or None,
+        dbname="postgres",
+        autocommit=True,
+    ) as admin:
+        admin.execute(sql)  # type: ignore[arg-type]
+
+
 @pytest.fixture
-def fresh_env(tmp_path: Path, django_db_blocker: Any) -> Iterator[dict[str, str]]:
+def fresh_env(tmp_path: Path) -> Iterator[dict[str, str]]:
     env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
     env.update(VAR_DIR=str(tmp_path), DJANGO_SETTINGS_MODULE="motcua.settings")
-    dropper = None
-    if connection.vendor == "postgresql":
-        s = connection.settings_dict
-        name = f"{s['NAME']}_crash"
-        with django_db_blocker.unblock(), connection.cursor() as cursor:
-            cursor.execute(f'DROP DATABASE IF EXISTS "{name}"')
-            cursor.execute(f'CREATE DATABASE "{name}"')
+    s = connection.settings_dict
+    name = f"motcua_crash_{os.getpid()}"
+    postgres = connection.vendor == "postgresql"
+    if postgres:
+        _maintenance(s, f'DROP DATABASE IF EXISTS "{name}"')
+        _maintenance(s, f'CREATE DATABASE "{name}"')
         env["DATABASE_URL"] = f"postgres://{s['USER']}@{s['HOST']}:{s['PORT'] or 5432}/{name}"
-
-        def dropper() -> None:
-            with django_db_blocker.unblock(), connection.cursor() as cursor:
-                cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
     subprocess.run([MOTCUA, "migrate", "-v0"], env=env, check=True, cwd=ROOT)
     yield env
-    if dropper:
-        dropper()
+    if postgres:
+        _maintenance(s, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def scenario(env: dict[str, str], *args: str) -> str:
