@@ -9,8 +9,9 @@ Builds (or, with ``--reuse``, keeps) a synthetic province of N dossiers received
   first run of each period is cold, the median of the next ``--repeat`` runs is reported;
 - ``naive``: per-unit ORM ``count()`` queries over the dossiers table for the indicators
   that translate directly to dossier columns (checked equal to the engine's figures);
-- ``duckdb``: the engine's own aggregate query run by DuckDB over one row per dossier
-  (the facts exported to Parquet): the "scan everything" reference.
+- ``duckdb``: the engine's aggregate-path queries (every count a scan of the daily
+  aggregates, as without running totals) run by DuckDB over one row per dossier (the facts
+  exported to Parquet): the "scan everything" reference.
 
 SQLite uses ``/tmp/motcua-bench-indicators/``; PostgreSQL the database
 ``motcua_bench_indicators`` on 127.0.0.1. DuckDB is a benchmark dependency only
@@ -232,8 +233,16 @@ def _engine_sql(period: Any) -> list[str]:
     from motcua.indicators.registry import formula_set
     from motcua.indicators.report import figure_rows, units_in_scope
 
+    from unittest import mock
+
+    from motcua.indicators import series
+
     units = units_in_scope(period, None, None)
-    with CaptureQueriesContext(connection) as captured:
+    # The aggregate path (no running totals): every count is a scan of DailyFact rows.
+    with (
+        mock.patch.object(series, "built", return_value=set()),
+        CaptureQueriesContext(connection) as captured,
+    ):
         figure_rows(formula_set("plan"), period, units)
         figure_rows(formula_set("qd766-2025"), period, units)
     return [q["sql"] for q in captured.captured_queries if "dailyfact" in q["sql"]]
