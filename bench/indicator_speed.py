@@ -227,15 +227,14 @@ def _export_facts(path: Path) -> int:
 
 def _engine_sql(period: Any) -> list[str]:
     """The SQL the engine runs for both formula sets (dossier and procedure sources)."""
+    from unittest import mock
+
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
+    from motcua.indicators import series
     from motcua.indicators.registry import formula_set
     from motcua.indicators.report import figure_rows, units_in_scope
-
-    from unittest import mock
-
-    from motcua.indicators import series
 
     units = units_in_scope(period, None, None)
     # The aggregate path (no running totals): every count is a scan of DailyFact rows.
