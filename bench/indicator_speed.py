@@ -307,6 +307,10 @@ def main() -> None:
     if not args.reuse:
         result |= phase_generate(args.n)
         print(json.dumps(result), file=sys.stderr)
+    else:
+        from django.core.management import call_command
+
+        call_command("migrate", verbosity=0)  # apps added since the data was generated
     if "rebuild" not in skip:
         result |= phase_rebuild()
         print(json.dumps(result), file=sys.stderr)
