@@ -115,3 +115,18 @@ def test_show_keeps_only_the_indicators_asked_for(capsys, province) -> None:
 def test_rebuild_reports_what_it_wrote(capsys, province) -> None:
     call_command("indicators_rebuild")
     assert capsys.readouterr().out.startswith("2 aggregate rows")
+
+
+@pytest.mark.django_db
+def test_rebuild_totals_only_restores_the_running_totals(capsys, province) -> None:
+    from motcua.indicators.models import MeasureBuilt, RunningTotal
+
+    call_command("indicators_rebuild")
+    before = sorted(RunningTotal.objects.values_list("unit_id", "anchor", "measure", "total"))
+    RunningTotal.objects.all().delete()
+    MeasureBuilt.objects.all().delete()
+    call_command("indicators_rebuild", "--totals-only")
+    assert "running totals rebuilt" in capsys.readouterr().out
+    after = sorted(RunningTotal.objects.values_list("unit_id", "anchor", "measure", "total"))
+    assert before and after == before
+    assert MeasureBuilt.objects.exists()
