@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import logging
 from array import array
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -39,8 +38,6 @@ from motcua.indicators.models import DailyFact, MeasureBuilt, ProcedureActivity,
 from motcua.indicators.period import Period
 from motcua.indicators.predicates import Pred
 from motcua.indicators.windows import EPOCH, OPEN_LAG, SPAN_CLASS, Measure, Term, decompose
-
-log = logging.getLogger(__name__)
 
 UnitYear = tuple[int, int]
 DAYS = 366

@@ -23,9 +23,13 @@ The decompositions (S is the static part; "¬(F ≤ e)" includes unfinished doss
   e and not finished by e, of which ``span`` were received before s.
 - in progress in the period (766 group 2's denominator, R ≤ e ∧ ¬(F < s)):
   ``le_e(R) − le_s(F)``.
-- on time as of e within that scope, with no more than one supplement request:
-  finished in the period on time, ``le_e(F) − le_s(F)`` with S ∧ on_time, plus not finished
-  by e and not due by e, ``le_e(R) − le_e(F) − le_e(D) + le_e(M)`` (inclusion–exclusion).
+- on time as of e within that scope: finished in the period on time,
+  ``le_e(F) − le_s(F)`` with S ∧ on_time, plus not finished by e and not due by e,
+  ``le_e(R) − le_e(F) − le_e(D) + le_e(M)`` (inclusion–exclusion; "more than one
+  supplement request is late" is part of S).
+- received in the period and on time as of e (group 5's dossier satisfaction): the
+  "finished by its end" shape with S ∧ on_time, plus the not-finished-not-due terms above
+  less ``span_not_due`` (received before s, open at e and not due by e).
 
 A count whose predicate has another temporal shape is not decomposed (``decompose`` returns
 None) and the engine counts it from the daily aggregates directly: adding an indicator never
@@ -209,10 +213,6 @@ def decompose(pred: Pred) -> list[Term] | None:
     if shape is None:
         return None
     return shape(_static(static))
-
-
-def measures_of(terms: list[Term]) -> set[Measure]:
-    return {t.measure for t in terms if not t.kind.startswith("span")}
 
 
 def span_key(received_day: dt.date | None, finished_day: dt.date | None) -> int | None:
