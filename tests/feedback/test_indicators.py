@@ -154,3 +154,25 @@ def test_the_engine_adapter_counts_by_source_name(unit: object) -> None:
     }
     got = indicators.FeedbackSource().count(counts, [unit.pk], AUGUST)  # type: ignore[attr-defined]
     assert got[unit.pk] == {"b": 4, "a": 5}  # type: ignore[attr-defined]
+
+
+def test_the_766_index_and_the_plan_score_group_5_from_petitions_and_ratings(unit) -> None:
+    from motcua.indicators.engine import compute, group_scores
+    from motcua.indicators.registry import formula_set
+
+    qd766 = formula_set("qd766-2025")
+    figures = compute(qd766, {unit.pk: {unit.pk}}, AUGUST)  # type: ignore[attr-defined]
+    by_code = {f.indicator.code: f for f in figures}
+    assert (
+        by_code["PETITION_PROCESSING_ON_TIME"].numerator,
+        by_code["PETITION_PROCESSING_ON_TIME"].denominator,
+    ) == (4, 5)
+    assert round(by_code["PETITION_PROCESSING_ON_TIME"].score, 2) == 4.8
+    assert round(by_code["PETITION_HANDLING_SATISFACTION"].score, 2) == 2.4
+    assert round(by_code["DOSSIER_RECEIVING_SATISFACTION"].score, 2) == 2.22
+    assert by_code["PETITION_CLASSIFICATION_STAFF"].rate == pytest.approx(1 / 5)
+    group5 = next(g for g in group_scores(qd766, figures) if g.group.code == "5")
+    assert group5.score == pytest.approx(4.8 + 2.4 + 6 * (2 / 6) / 0.9)
+    plan = {f.indicator.code: f for f in compute(formula_set("plan"), {unit.pk: {unit.pk}}, AUGUST)}  # type: ignore[attr-defined]
+    assert (plan["feedback_on_time"].numerator, plan["feedback_on_time"].denominator) == (4, 5)
+    assert (plan["satisfaction"].numerator, plan["satisfaction"].denominator) == (2, 3)
