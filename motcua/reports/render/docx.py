@@ -8,6 +8,8 @@ from docx import Document as Docx
 from docx.enum.section import WD_ORIENT
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
 
 from motcua.reports.document import Chart, Column, Document, Heading, Paragraph, Table, cell_text
@@ -68,15 +70,33 @@ def _motto(d: object, doc: Document) -> None:
         _para(d, doc.place_date, italic=True, center=False)
 
 
+def _cell_margins(t: object, twips: int) -> None:
+    """Left and right cell margins of a whole table (w:tblCellMar), in twentieths of a pt."""
+    margins = OxmlElement("w:tblCellMar")
+    for side in ("left", "right"):
+        element = OxmlElement(f"w:{side}")
+        element.set(qn("w:w"), str(twips))
+        element.set(qn("w:type"), "dxa")
+        margins.append(element)
+    t._tbl.tblPr.append(margins)  # type: ignore[attr-defined]
+
+
 def _table(d: object, table: Table) -> None:
     columns = ([Column("_stt", "STT", "text", 6)] if table.numbered else []) + table.columns
-    size = Pt(8 if table.small else 11)
+    size = Pt(7 if table.small else 11)
     if table.title:
         _para(d, table.title, bold=True)
     t = d.add_table(rows=1, cols=len(columns))  # type: ignore[attr-defined]
     t.style = "Table Grid"
     t.alignment = WD_TABLE_ALIGNMENT.CENTER
     total_width = sum(c.width for c in columns)
+    # Fixed column widths in the table grid too: LibreOffice lays tables out from the grid,
+    # Word from the cells; narrow cell margins for tables with many columns.
+    t.autofit = False
+    for i, column in enumerate(columns):
+        t.columns[i].width = Cm(WIDTH_CM * column.width / total_width)
+    if table.small:
+        _cell_margins(t, twips=40)
 
     def write(cells: object, values: list[str], bold: bool = False) -> None:
         for i, (cell, text) in enumerate(zip(cells, values, strict=True)):  # type: ignore[call-overload]
