@@ -21,6 +21,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from motcua.accounts.roles import is_unrestricted
+from motcua.accounts.scope import require_unit, visible_unit_ids
 from motcua.dossiers.models import Dossier
 from motcua.feedback import ratings, workflow
 from motcua.feedback.forms import PetitionForm, RatingForm, TransitionForm
@@ -127,6 +129,7 @@ def rate(request: HttpRequest, token: str) -> HttpResponse:
 def kiosk(request: HttpRequest, unit_code: str) -> HttpResponse:
     """The counter's rating device (runs under a staff login); ratings are anonymous."""
     unit = get_object_or_404(Unit, code=unit_code)
+    require_unit(request.user, unit)  # another unit's kiosk: 404
     form = RatingForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         ratings.rate_at_kiosk(
@@ -146,9 +149,10 @@ def _staff(request: HttpRequest) -> User | None:
 
 @staff_member_required
 def handling(request: HttpRequest) -> HttpResponse:
-    """Deadlines overdue or due within two working days, soonest first (staff only for now:
-    unit scoping follows when roles land)."""
-    rows = workflow.due_list(within_days=2)
+    """Deadlines overdue or due within two working days, soonest first, of the petitions of
+    the units the handler may see."""
+    units = None if is_unrestricted(request.user) else sorted(visible_unit_ids(request.user))
+    rows = workflow.due_list(unit_ids=units, within_days=2)
     return render(request, "feedback/handling.html", {"rows": rows})
 
 
@@ -157,6 +161,7 @@ def handling(request: HttpRequest) -> HttpResponse:
 def handle(request: HttpRequest, code: str) -> HttpResponse:
     """One petition: its history and the steps the table allows from its state."""
     petition = get_object_or_404(Petition.objects.select_related("unit"), code=code)
+    require_unit(request.user, petition.unit_id)  # another unit's petition: 404
     allowed = [(s, PetitionState(s).label) for s in sorted(workflow.TRANSITIONS[petition.state])]
     form = TransitionForm(request.POST or None, allowed=allowed)
     if request.method == "POST" and form.is_valid():

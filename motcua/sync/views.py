@@ -7,12 +7,13 @@ import json
 from django.contrib import messages
 from django.contrib.admin.views.decorators import staff_member_required
 from django.db import DatabaseError
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
+from motcua.accounts.roles import is_unrestricted
 from motcua.dossiers.ingest import ImportReport
 from motcua.sync import inbound, status
 
@@ -21,7 +22,9 @@ LIMIT = 100
 
 @staff_member_required
 def outbox_page(request: HttpRequest) -> HttpResponse:
-    """Pending, failing (with the endpoint's answer) and stuck rows, with retry buttons."""
+    """Pending, failing (with the endpoint's answer) and stuck rows, with retry buttons.
+    Province-wide: for administrators only (others: 404)."""
+    _require_administrator(request)
     context = {
         "overview": status.overview(),
         "failing": status.listing("failing").order_by("next_attempt_at")[:LIMIT],
@@ -34,10 +37,16 @@ def outbox_page(request: HttpRequest) -> HttpResponse:
 @staff_member_required
 @require_POST
 def retry(request: HttpRequest) -> HttpResponse:
+    _require_administrator(request)
     code = request.POST.get("code", "").strip()
     count = status.retry([code] if code else None, actor=request.user)
     messages.success(request, _("Đã đặt gửi lại %(n)d hồ sơ.") % {"n": count})
     return redirect("sync:outbox")
+
+
+def _require_administrator(request: HttpRequest) -> None:
+    if not is_unrestricted(request.user):
+        raise Http404
 
 
 def _report_json(report: ImportReport) -> dict[str, object]:

@@ -9,6 +9,7 @@ from django.contrib.auth.models import User
 from django.core.management import call_command
 from django.test import Client
 
+from motcua.accounts.models import UnitAssignment
 from motcua.feedback import views, workflow
 from motcua.feedback.models import Petition, PetitionState, Rating, Topic
 from tests.factories import AgencyFactory, DossierFactory
@@ -115,7 +116,12 @@ def test_the_kiosk_needs_a_staff_login_and_stores_no_dossier(client: Client) -> 
     unit = AgencyFactory()
     url = f"/danh-gia/quay/{unit.code}/"
     assert client.get(url).status_code == 302  # to the login page
-    client.force_login(User.objects.create_user("quay", is_staff=True))
+    officer = User.objects.create_user("quay", is_staff=True)
+    client.force_login(officer)
+    assert client.post(url, {"score": "5"}).status_code == 404  # not one of their units
+    UnitAssignment.objects.create(user=officer, unit=unit)
+    officer = User.objects.get(pk=officer.pk)  # scope is cached per user object
+    client.force_login(officer)
     client.post(url, {"score": "5"})
     rating = Rating.objects.get()
     assert (rating.unit, rating.dossier, rating.channel) == (unit, None, "kiosk")
@@ -159,10 +165,21 @@ def test_a_handler_sees_what_is_due_and_moves_a_petition(client: Client) -> None
         sender_name="s",
         at=dt.datetime(2024, 1, 2, 9, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh")),
     )
+    elsewhere = workflow.submit(
+        unit=AgencyFactory(),
+        topic=Topic.RULES,
+        title="Nơi khác",
+        content="c",
+        sender_name="s",
+        at=dt.datetime(2024, 1, 2, 9, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh")),
+    )
     handler = User.objects.create_user("canbo", is_staff=True)
+    UnitAssignment.objects.create(user=handler, unit=old.unit)
     client.force_login(handler)
     html = client.get("/phan-anh-kien-nghi/xu-ly/").content.decode()
     assert old.code in html and "Quá hạn" in html
+    assert elsewhere.code not in html  # another unit's petitions are not listed
+    assert client.get(f"/phan-anh-kien-nghi/xu-ly/{elsewhere.code}/").status_code == 404
     url = f"/phan-anh-kien-nghi/xu-ly/{old.code}/"
     refused = client.post(url, {"target": "refused"})  # no reason: refused, nothing changes
     assert "lý do" in refused.content.decode()

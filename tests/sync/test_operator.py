@@ -47,12 +47,15 @@ def test_the_page_is_for_staff_only(client: Client, outbox: dict[str, str]) -> N
     assert client.get("/sync/").status_code == 302
     client.force_login(User.objects.create_user("citizen"))
     assert client.get("/sync/").status_code == 302
+    client.force_login(User.objects.create_user("clerk", is_staff=True))  # not an administrator
+    assert client.get("/sync/").status_code == 404
+    assert client.post("/sync/retry", {"code": outbox["failing"]}).status_code == 404
 
 
 def test_the_page_shows_each_kind_with_the_answer_and_retries(
     client: Client, outbox: dict[str, str]
 ) -> None:
-    client.force_login(User.objects.create_user("op", is_staff=True))
+    client.force_login(User.objects.create_superuser("op", "op@example.vn", "x"))
     html = client.get("/sync/").content.decode()
     for code in outbox.values():
         assert code in html
