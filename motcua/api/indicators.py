@@ -22,7 +22,13 @@ from motcua.indicators.engine import explain as explain_figure
 from motcua.indicators.management.commands.indicators_show import COLUMNS
 from motcua.indicators.period import Period
 from motcua.indicators.registry import FORMULA_SETS, FormulaSet, formula_set
-from motcua.indicators.report import ScopeError, ScopeUnit, figure_rows, units_in_scope
+from motcua.indicators.report import (
+    ScopeError,
+    ScopeUnit,
+    figure_rows,
+    units_in_scope,
+    wanted_codes,
+)
 from motcua.units.history import UnitLookupError, resolve_code, rollup_map
 from motcua.units.models import Level, Unit
 
@@ -35,6 +41,9 @@ class FigureQuery(Schema):
     unit: str | None = Field(None, description="DVCQG code, identifier or GSO code")
     level: Level | None = Field(None, description="only units of this level")
     set_id: str = Field("plan", alias="set", description="formula set: plan, qd766-2025…")
+    indicator: str | None = Field(
+        None, description="only these codes, comma-separated (also group:N, total)"
+    )
 
 
 class ExplainQuery(Schema):
@@ -103,8 +112,16 @@ def indicators(request: HttpRequest, q: Query[FigureQuery]) -> list[dict[str, An
     caller = require_capability(request, Capability.VIEW_INDICATORS)
     period = parse_period(q.date_from, q.date_to)
     fs = parse_set(q.set_id)
+    try:
+        wanted = wanted_codes(fs, q.indicator)
+    except (KeyError, ValueError) as exc:
+        message = str(exc).strip(chr(34) + chr(39)).replace("--indicator", "the list")
+        raise HttpError(400, f"indicator: {message}") from None
     units = scoped_units(caller, period, q.unit, q.level.value if q.level else None)
-    return [{k: row[k] for k in COLUMNS} for row in figure_rows(fs, period, units)]
+    rows = figure_rows(fs, period, units)
+    return [
+        {k: row[k] for k in COLUMNS} for row in rows if not wanted or row["indicator"] in wanted
+    ]
 
 
 @router.get("/indicators/{code}/explain", response={200: Explanation, **ERRORS})

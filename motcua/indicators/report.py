@@ -39,6 +39,25 @@ def units_in_scope(period: Period, root_id: int | None, level: str | None) -> li
     return [u for u in units if level is None or u.level == level]
 
 
+def wanted_codes(fs: FormulaSet, text: str | None) -> set[str]:
+    """The indicator codes asked for as ``CODE,CODE`` (also ``group:N`` and ``total``); none
+    (everything) when ``text`` is None. An unknown or empty list is an error naming it."""
+    if text is None:
+        return set()
+    known = [i.code for i in fs.indicators]
+    if fs.groups:
+        known += [f"group:{g.code}" for g in fs.groups] + ["total"]
+    codes = {code.strip() for code in text.split(",") if code.strip()}
+    if not codes:
+        raise ValueError("--indicator is empty")
+    for code in sorted(codes):
+        if code not in known:
+            raise KeyError(
+                f"unknown indicator {code!r} in formula set {fs.id} (known: {', '.join(known)})"
+            )
+    return codes
+
+
 def figure_rows(
     formula_set: FormulaSet, period: Period, units: list[ScopeUnit]
 ) -> list[dict[str, Any]]:

@@ -105,6 +105,12 @@ def test_level_and_set_filter_the_rows(cast: Cast) -> None:
     totals = [r for r in scored if r["indicator"] == "total"]
     assert {r["unit_code"] for r in totals} == {"H67.30", "H67.30.01"}
     assert all(r["max_score"] == QD766.max_score for r in totals)
+    picked = alice.get(
+        "/api/indicators",
+        {**JULY, "unit": "H67.30", "set": "qd766-2025", "indicator": "PROGRESS_ON_TIME,total"},
+    ).json()
+    assert {r["indicator"] for r in picked} == {"PROGRESS_ON_TIME", "total"}
+    assert len(picked) == 4  # two indicators × H67.30 and its commune
 
 
 @pytest.mark.parametrize(
@@ -116,6 +122,8 @@ def test_level_and_set_filter_the_rows(cast: Cast) -> None:
         ({**JULY, "set": "qd999"}, 400, "set"),
         ({**JULY, "level": "hamlet"}, 422, "level"),
         ({**JULY, "unit": "not a code"}, 400, "unit"),
+        ({**JULY, "indicator": "NOT_AN_INDICATOR"}, 400, "indicator"),
+        ({**JULY, "indicator": ","}, 400, "indicator"),
     ],
 )
 def test_bad_input_names_the_parameter(cast: Cast, params: dict, status: int, names: str) -> None:

@@ -11,8 +11,8 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandParser
 
 from motcua.indicators.period import Period
-from motcua.indicators.registry import FormulaSet, formula_set
-from motcua.indicators.report import ScopeError, figure_rows, units_in_scope
+from motcua.indicators.registry import formula_set
+from motcua.indicators.report import ScopeError, figure_rows, units_in_scope, wanted_codes
 from motcua.units.history import UnitLookupError, resolve_code
 from motcua.units.models import Level
 
@@ -37,24 +37,6 @@ def _fail(message: str) -> None:
 
 def _pct(rate: float | None) -> str:
     return "—" if rate is None else f"{rate * 100:.2f}%".replace(".", ",")
-
-
-def _codes(fs: FormulaSet, text: str | None) -> set[str]:
-    """The codes asked for with ``--indicator``; an unknown one is an error naming it."""
-    if text is None:
-        return set()
-    known = [i.code for i in fs.indicators]
-    if fs.groups:
-        known += [f"group:{g.code}" for g in fs.groups] + ["total"]
-    codes = {code.strip() for code in text.split(",") if code.strip()}
-    if not codes:
-        raise ValueError("--indicator is empty")
-    for code in sorted(codes):
-        if code not in known:
-            raise KeyError(
-                f"unknown indicator {code!r} in formula set {fs.id} (known: {', '.join(known)})"
-            )
-    return codes
 
 
 class Command(BaseCommand):
@@ -82,7 +64,7 @@ class Command(BaseCommand):
             fs = formula_set(options["set_id"])
             root = resolve_code(options["unit"], on=end) if options["unit"] else None
             units = units_in_scope(period, root.pk if root else None, options["level"])
-            wanted = _codes(fs, options["indicator"])
+            wanted = wanted_codes(fs, options["indicator"])
         except (ValueError, KeyError, UnitLookupError, ScopeError) as exc:
             return _fail(str(exc).strip("'\""))
         rows = figure_rows(fs, period, units)
