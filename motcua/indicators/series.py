@@ -143,16 +143,22 @@ def batch() -> Iterator[None]:
 @contextlib.contextmanager
 def suspended() -> Iterator[None]:
     """Writes inside this block touch nothing (the caller rebuilds everything after)."""
-    token = _pending.set(set())
+    token = _pending.set(_IGNORED)
     try:
         yield
     finally:
         _pending.reset(token)
 
 
+_IGNORED: set[UnitYear] = set()  # the pending set while suspended: never read
+
+
 def touch(pairs: Iterable[UnitYear]) -> None:
-    """The daily aggregates of these (unit, year) pairs changed."""
+    """The daily aggregates of these (unit, year) pairs changed (``pairs`` is not even read
+    while suspended)."""
     pending = _pending.get()
+    if pending is _IGNORED:
+        return
     if pending is not None:
         pending.update(pairs)
     else:
@@ -163,12 +169,13 @@ def touch(pairs: Iterable[UnitYear]) -> None:
 
 def unit_years(
     rows: Iterable[tuple[int, dt.date | None, dt.date | None, dt.date | None]],
-) -> set[UnitYear]:
-    """(unit, year) of every anchor day of aggregate rows (unit, received, finished, due)."""
-    pairs: set[UnitYear] = set()
+) -> Iterator[UnitYear]:
+    """(unit, year) of every anchor day of aggregate rows (unit, received, finished, due),
+    lazily: :func:`touch` does not read them while suspended."""
     for unit_id, *days in rows:
-        pairs.update((unit_id, day.year) for day in days if day is not None)
-    return pairs
+        for day in days:
+            if day is not None:
+                yield unit_id, day.year
 
 
 def lock_units(unit_ids: Iterable[int]) -> None:
