@@ -8,8 +8,8 @@ are each indicator's b and a, and how it scores. Exact definitions: docs/feedbac
 - A petition belongs to its responsible unit (``Petition.unit``) and to the period in
   which it was received. Its state is taken as of the period's end.
 - A rating belongs to its unit and to the period in which it was given.
-- Dossiers are counted from the daily aggregates (``indicators.DailyFact``) by the unit
-  handling them, received in the period, as group 2 does.
+- Dossiers are counted by the dossier source (its running totals) by the unit handling
+  them, received in the period, late or not as of its end as group 2 judges it.
 """
 
 from __future__ import annotations

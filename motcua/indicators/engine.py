@@ -1,11 +1,11 @@
 """Computing indicators: sum numerators and denominators over each unit's members.
 
-Each count source (``sources.py``: dossiers and procedures from the daily aggregates, payments,
-the procedure catalogue, units) counts its share of a formula set's numerators and
-denominators per handling unit in one call. A requested unit's figure is the sum over the
-units whose history rolls up into it (``members``). Rates are never averaged. ``explain``
-lists the dossiers behind a figure with the reason each one counts or not, from the same
-predicates.
+Each count source (``sources.py``: dossiers and procedures from the running totals or the
+daily aggregates, payments, the procedure catalogue, units) counts its share of a formula
+set's numerators and denominators per handling unit in one call. A requested unit's figure
+is the sum over the units whose history rolls up into it (``members``). Rates are never
+averaged. ``explain`` lists the dossiers behind a figure with the reason each one counts or
+not, from the same predicates.
 """
 
 from __future__ import annotations

@@ -5,7 +5,8 @@ Count` naming it, per unit, in as few queries as it can. Sources are registered 
 (``register``); the engine only groups the counts of a formula set by source and adds up what
 each returns, so a new kind of count is a new source, never an engine change. Built in:
 
-- ``dossiers`` and ``procedures``: the daily aggregates (one query for both);
+- ``dossiers`` and ``procedures``: the running totals and procedure activity (series.py),
+  else one query over the daily aggregates for both;
 - ``payments``: payment transactions;
 - ``catalogue`` and ``units`` (catalogue.py, registered when the app is ready).
 """
