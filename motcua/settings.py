@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "motcua.reports",
     "motcua.sync",
     "motcua.feedback",
+    "motcua.signing",
 ]
 
 MIDDLEWARE = [
@@ -159,3 +160,9 @@ SYNC_LEASE_SECONDS = env.get_int("SYNC_LEASE_SECONDS")
 SYNC_RETRY_BASE = env.get_int("SYNC_RETRY_BASE")
 SYNC_RETRY_MAX = env.get_int("SYNC_RETRY_MAX")
 SYNC_INBOUND_CONCURRENCY = env.get_int("SYNC_INBOUND_CONCURRENCY")
+
+# Signed electronic results (docs/signing.md)
+SIGNING_DIR = Path(env.get("SIGNING_DIR") or VAR_DIR / "signing")
+SIGNING_TRUST_ROOTS = [p.strip() for p in env.get("SIGNING_TRUST_ROOTS").split(",") if p.strip()]
+SIGNING_VERIFY_PER_HOUR = env.get_int("SIGNING_VERIFY_PER_HOUR")
+SIGNING_MAX_UPLOAD_MB = env.get_int("SIGNING_MAX_UPLOAD_MB")
