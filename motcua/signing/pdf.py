@@ -8,11 +8,14 @@ fonts. WeasyPrint and pyHanko are imported only here.
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import hashlib
 import io
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from django.template import Context, Template
 from django.template.loader import render_to_string
@@ -21,6 +24,21 @@ from django.utils import timezone
 from motcua.signing import pki
 
 FIELD_NAME = "ChuKySo"
+T = TypeVar("T")
+
+
+def outside_event_loop(call: Callable[[], T]) -> T:
+    """Run ``call`` here, or in a worker thread when this thread runs an event loop.
+
+    pyHanko's synchronous API starts its own event loop (``asyncio.run``), which Python
+    refuses inside a running one (an async caller, a Playwright test).
+    """
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return call()
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(call).result()
 
 
 @dataclass(frozen=True)
@@ -70,7 +88,7 @@ def sign(pdf: bytes, archive: bytes, password: str, *, reason: str, location: st
         meta, signer=signer, new_field_spec=fields.SigFieldSpec(FIELD_NAME)
     )
     writer = IncrementalPdfFileWriter(io.BytesIO(pdf))
-    output = pdf_signer.sign_pdf(writer)
+    output = outside_event_loop(lambda: pdf_signer.sign_pdf(writer))
     # pyHanko's signing time is its own clock at signing; read it back from the CMS.
     signed = output.getvalue()
     return Signed(

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from motcua.signing import credentials
 from motcua.signing.models import SignedResult
-from motcua.signing.pdf import _first_signature, signature_digest
+from motcua.signing.pdf import _first_signature, outside_event_loop, signature_digest
 
 logger = logging.getLogger(__name__)
 
@@ -97,7 +97,10 @@ def _validate(embedded: object, verdict: Verdict) -> None:
     from pyhanko.sign.validation.status import ModificationLevel, SignatureCoverageLevel
 
     try:
-        status = validate_pdf_signature(embedded, _validation_context())  # type: ignore[arg-type]
+        context = _validation_context()
+        status = outside_event_loop(
+            lambda: validate_pdf_signature(embedded, context)  # type: ignore[arg-type]
+        )
     except (PdfReadError, ValueError, KeyError, TypeError) as exc:
         logger.info("signing: signature could not be validated: %s", exc)
         verdict.problems.append(_("Không kiểm tra được chữ ký: dữ liệu chữ ký bị hỏng."))
