@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "motcua.reports",
     "motcua.sync",
     "motcua.feedback",
+    "motcua.onestop",
 ]
 
 MIDDLEWARE = [
