@@ -89,3 +89,17 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return self.key
+
+
+class IntakeRequest(models.Model):
+    """The one-time key of an intake form: a second submit finds the first one's dossier."""
+
+    key = models.CharField(max_length=64, unique=True)
+    officer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, null=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return self.key
