@@ -73,6 +73,11 @@ VARIABLES: dict[str, Variable] = {
         Variable("SYNC_RETRY_BASE", "5", "Seconds before the first retry (then doubled)."),
         Variable("SYNC_RETRY_MAX", "3600", "Longest wait between retries, in seconds."),
         Variable(
+            "UPLOAD_MAX_MB",
+            "10",
+            "Largest file a user may upload (dossier components), in megabytes (MiB).",
+        ),
+        Variable(
             "SYNC_INBOUND_CONCURRENCY",
             "4",
             "Imports POST /api/sync/dossiers runs at once per process; more get HTTP 429.",

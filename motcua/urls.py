@@ -16,4 +16,5 @@ urlpatterns = [
     path("api/", api.urls),
     path("", include("motcua.sync.urls")),
     path("", include("motcua.feedback.urls")),
+    path("", include("motcua.files.urls")),
 ]
