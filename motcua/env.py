@@ -90,6 +90,11 @@ VARIABLES: dict[str, Variable] = {
         Variable("EMAIL_TIMEOUT", "10", "Seconds to wait for the SMTP server."),
         Variable("DEFAULT_FROM_EMAIL", "motcua <no-reply@localhost>", "Sender of e-mails."),
         Variable(
+            "UPLOAD_MAX_MB",
+            "10",
+            "Largest file a user may upload (dossier components), in megabytes (MiB).",
+        ),
+        Variable(
             "SYNC_INBOUND_CONCURRENCY",
             "4",
             "Imports POST /api/sync/dossiers runs at once per process; more get HTTP 429.",

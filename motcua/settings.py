@@ -58,7 +58,11 @@ INSTALLED_APPS = [
     "motcua.reports",
     "motcua.sync",
     "motcua.feedback",
+<<<<<<< HEAD
     "motcua.onestop",
+=======
+    "motcua.files",
+>>>>>>> portal
 ]
 
 MIDDLEWARE = [
@@ -128,6 +132,8 @@ OFFICE_HOURS = env.get("OFFICE_HOURS")
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"
 MEDIA_ROOT = VAR_DIR / "media"
+# Uploads (docs/portal.md): checked by content, at most this many bytes.
+UPLOAD_MAX_BYTES = env.get_int("UPLOAD_MAX_MB") * 1024 * 1024
 
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True

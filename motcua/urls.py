@@ -17,4 +17,5 @@ urlpatterns = [
     path("", include("motcua.sync.urls")),
     path("", include("motcua.feedback.urls")),
     path("mot-cua/", include("motcua.onestop.urls")),
+    path("", include("motcua.files.urls")),
 ]
