@@ -58,11 +58,8 @@ INSTALLED_APPS = [
     "motcua.reports",
     "motcua.sync",
     "motcua.feedback",
-<<<<<<< HEAD
     "motcua.onestop",
-=======
     "motcua.files",
->>>>>>> portal
 ]
 
 MIDDLEWARE = [
