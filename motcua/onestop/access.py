@@ -56,14 +56,18 @@ def form_pdf(dossier: Dossier, number: int, *, base_url: str, actor: Any) -> byt
     raise Http404("no such form")
 
 
-def applicant_form(dossier: Dossier, number: int, *, account_id: str, base_url: str) -> bytes:
-    """Form 01–04 for the applicant who filed ``dossier`` through the portal.
+def applicant_form(dossier: Dossier, number: int, *, account: Any, base_url: str) -> bytes:
+    """Form 01–04 for the citizen account that filed ``dossier`` through the portal.
 
-    ``account_id`` is the portal account's id as stored in ``Dossier.portal_account_id``;
-    anyone else, and forms 05/06 (internal), get a 404.
+    The dossier's ``portal_account_id`` must be the account's tag
+    (``files.store.account_tag``); anyone else, and forms 05/06 (internal), get a 404.
     """
+    from motcua.files.store import account_tag
+
     if number not in documents.APPLICANT_FORMS:
         raise Http404("no such form")
-    if not account_id or dossier.portal_account_id != str(account_id):
+    if not getattr(account, "is_authenticated", False) or (
+        dossier.portal_account_id != account_tag(account.pk)
+    ):
         raise Http404("dossier not found")
-    return form_pdf(dossier, number, base_url=base_url, actor=f"portal:{account_id}")
+    return form_pdf(dossier, number, base_url=base_url, actor=account)

@@ -1,11 +1,16 @@
 from django.urls import path
 
-from motcua.onestop import views_forms
+from motcua.onestop import views, views_forms
 
 app_name = "onestop"
 
 urlpatterns = [
+    path("", views.worklist, name="worklist"),
+    path("tiep-nhan/", views.intake_page, name="intake"),
+    path("so-theo-doi/", views.register_redirect, name="register_pick"),
     path("so-theo-doi/<str:unit_code>.pdf", views_forms.register, name="register"),
+    path("ho-so/<str:code>/", views.dossier_page, name="dossier"),
+    path("ho-so/<str:code>/<slug:action>", views.act, name="act"),
     path("<str:code>/phieu-tiep-nhan.pdf", views_forms.receipt, name="receipt"),
     path(
         "<str:code>/phieu-yeu-cau-bo-sung.pdf",

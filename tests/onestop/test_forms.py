@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from django.contrib.auth.models import User
 from django.urls import reverse
 
 from motcua.audit.models import AuditEvent
@@ -57,12 +58,16 @@ def test_others_cannot_download_the_receipt(desk, client, who, status):
 def test_the_applicant_gets_forms_01_to_04_of_their_own_dossier_only(desk):
     from django.http import Http404
 
-    dossier = desk.receive(portal_account_id="acc-7")
-    data = access.applicant_form(dossier, 1, account_id="acc-7", base_url="http://x/")
+    from motcua.files.store import account_tag
+
+    citizen = User.objects.create(username="citizen")
+    stranger = User.objects.create(username="stranger")
+    dossier = desk.receive(portal_account_id=account_tag(citizen.pk))
+    data = access.applicant_form(dossier, 1, account=citizen, base_url="http://x/")
     assert data.startswith(b"%PDF-")
     with pytest.raises(Http404):
-        access.applicant_form(dossier, 1, account_id="acc-8", base_url="http://x/")
+        access.applicant_form(dossier, 1, account=stranger, base_url="http://x/")
     with pytest.raises(Http404):
-        access.applicant_form(dossier, 5, account_id="acc-7", base_url="http://x/")
+        access.applicant_form(dossier, 5, account=citizen, base_url="http://x/")
     with pytest.raises(Http404):  # no supplement request yet
-        access.applicant_form(dossier, 2, account_id="acc-7", base_url="http://x/")
+        access.applicant_form(dossier, 2, account=citizen, base_url="http://x/")
