@@ -42,7 +42,7 @@ from motcua.onestop.forms import (
     VersionForm,
 )
 from motcua.procedures.models import Procedure
-from motcua.units.models import Unit
+from motcua.units.models import Level, Unit
 
 C = Capability
 S = Status
@@ -73,10 +73,20 @@ def _receiving_units(user: Any) -> QuerySet[Unit]:
 # --- counter intake ------------------------------------------------------------------------
 
 
-def _procedures(query: str) -> QuerySet[Procedure]:
-    """Accent-insensitive search by name, or by code."""
+LEVEL_FLAGS = {
+    Level.AGENCY: "applies_agency",
+    Level.DISTRICT: "applies_district",
+    Level.COMMUNE: "applies_commune",
+}
+
+
+def _procedures(query: str, unit: Unit) -> QuerySet[Procedure]:
+    """Accent-insensitive search by name, or by code, among the procedures of the unit's
+    level (cấp tỉnh / huyện / xã)."""
     key = fold(query)
-    return Procedure.objects.filter(Q(name_key__contains=key) | Q(code__iexact=query.strip()))
+    rows = Procedure.objects.filter(Q(name_key__contains=key) | Q(code__iexact=query.strip()))
+    flag = LEVEL_FLAGS.get(Level(unit.level))
+    return (rows.filter(**{flag: True}) if flag else rows).order_by("code")
 
 
 @login_required
@@ -87,7 +97,7 @@ def intake_page(request: HttpRequest) -> HttpResponse:
     units = _receiving_units(request.user)
     unit = units.filter(code=request.GET.get("don-vi") or "").first() or units.first()
     query = (request.GET.get("q") or "").strip()
-    found = _procedures(query)[:20] if query else []
+    found = _procedures(query, unit)[:20] if query and unit else []
     procedure = Procedure.objects.filter(code=request.GET.get("thu-tuc") or "").first()
     context: dict[str, Any] = {
         "units": units,
@@ -282,6 +292,20 @@ def _forms_available(dossier: Dossier) -> list[tuple[str, str]]:
     return forms
 
 
+def _event_text(event: Any) -> str:
+    """One line of history: the status change, the assignment, or the kind of event."""
+    changes = event.changes or {}
+    if "status" in changes:
+        old, new = changes["status"]
+        before = Status(old).label if old else "—"
+        return f"{before} → {Status(new).label}"
+    if "assignee" in changes:
+        return _("Giao xử lý: %(name)s") % {"name": changes["assignee"][1]}
+    if event.source == "reschedule":
+        return _("Hẹn lại ngày trả kết quả")
+    return str(event.get_kind_display())
+
+
 @login_required
 def dossier_page(request: HttpRequest, code: str) -> HttpResponse:
     dossier = access.staff_dossier(request.user, code, RECEIVE, PROCESS)
@@ -293,7 +317,7 @@ def dossier_page(request: HttpRequest, code: str) -> HttpResponse:
         "status": Status(dossier.status).label,
         "urgency": urgency(dossier, now, soon),
         "assignee": services.current_assignee(dossier),
-        "events": dossier.events.order_by("-seq")[:50],
+        "events": [(e, _event_text(e)) for e in dossier.events.order_by("-seq")[:50]],
         "steps": list(reversed(dossier.steps)),
         "components": dossier.components,
         "forms": _forms_available(dossier),

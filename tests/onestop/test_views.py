@@ -40,11 +40,15 @@ def applicant(**extra):
     return data
 
 
-def test_the_procedure_search_ignores_accents(desk, client):
+def test_the_procedure_search_ignores_accents_and_keeps_to_the_units_level(desk, client):
+    from tests.factories import ProcedureFactory
+
+    ProcedureFactory(name="Đăng ký khai sinh có yếu tố nước ngoài", applies_commune=False)
     client.force_login(desk.mai)
     response = client.get(reverse("onestop:intake"), {"q": "dang ky KHAI sinh"})
     assert response.status_code == 200
-    assert "Đăng ký khai sinh" in response.content.decode()
+    page = response.content.decode()
+    assert "Đăng ký khai sinh" in page and "nước ngoài" not in page
 
 
 def test_the_counter_receives_a_paper_dossier_once_even_if_submitted_twice(desk, client):
@@ -134,6 +138,7 @@ def test_the_processing_officer_requests_a_supplement_and_finishes_after_it(desk
     page = act(client, dossier, "supplied")
     assert dossier.status == Status.PROCESSING
     assert reverse("onestop:supplement_form", args=[dossier.code]) in page
+    assert "Giao xử lý: nam" in page and "Yêu cầu bổ sung giấy tờ → Đang xử lý" in page
     act(client, dossier, "finish")
     assert dossier.status == Status.PROCESSED
     act(client, dossier, "return")
