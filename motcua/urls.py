@@ -18,4 +18,5 @@ urlpatterns = [
     path("", include("motcua.feedback.urls")),
     path("mot-cua/", include("motcua.onestop.urls")),
     path("", include("motcua.files.urls")),
+    path("", include("motcua.signing.urls")),
 ]

@@ -63,12 +63,16 @@ def after_commit(dossier_id: int, kind: str, *, seq: int) -> None:
     transaction.on_commit(lambda: send(dossier_id, kind, seq=seq), robust=True)
 
 
+def _absolute(path: str) -> str:
+    return settings.PUBLIC_URL.rstrip("/") + path
+
+
 def status_link(code: str) -> str:
     try:
         path = reverse("portal:status", args=[code])
     except NoReverseMatch:
         path = f"/tra-cuu/{code}/"
-    return settings.PUBLIC_URL.rstrip("/") + path
+    return _absolute(path)
 
 
 def _context(dossier: Dossier, kind: str) -> dict[str, Any]:
@@ -85,6 +89,11 @@ def _context(dossier: Dossier, kind: str) -> dict[str, Any]:
         context["request"] = dossier.supplements[-1].get("NoiDungBoSung", "")
     if kind in (Kind.REFUSED, Kind.STOPPED) and dossier.steps:
         context["reason"] = dossier.steps[-1].get("NoiDungXuLy", "")
+    if kind == Kind.RESULT:
+        links = [r.get("DuongDanTepTinKetQua") for r in dossier.results]
+        path = next((str(link) for link in reversed(links) if link), "")
+        if path:
+            context["result_link"] = path if "://" in path else _absolute(path)
     if kind == Kind.APOLOGY:
         apology = Apology.objects.filter(dossier=dossier).order_by("-number").first()
         context["apology"] = apology
