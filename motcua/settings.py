@@ -58,6 +58,8 @@ INSTALLED_APPS = [
     "motcua.reports",
     "motcua.sync",
     "motcua.feedback",
+    "motcua.onestop",
+    "motcua.files",
     "motcua.signing",
 ]
 
@@ -128,6 +130,8 @@ OFFICE_HOURS = env.get("OFFICE_HOURS")
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"
 MEDIA_ROOT = VAR_DIR / "media"
+# Uploads (docs/portal.md): checked by content, at most this many bytes.
+UPLOAD_MAX_BYTES = env.get_int("UPLOAD_MAX_MB") * 1024 * 1024
 
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
@@ -161,6 +165,21 @@ SYNC_RETRY_BASE = env.get_int("SYNC_RETRY_BASE")
 SYNC_RETRY_MAX = env.get_int("SYNC_RETRY_MAX")
 SYNC_INBOUND_CONCURRENCY = env.get_int("SYNC_INBOUND_CONCURRENCY")
 
+# E-mails to applicants (docs/onestop.md): SMTP when EMAIL_HOST is set, else the console.
+PUBLIC_URL = env.get("PUBLIC_URL")
+EMAIL_HOST = env.get("EMAIL_HOST")
+EMAIL_BACKEND = (
+    "django.core.mail.backends.smtp.EmailBackend"
+    if EMAIL_HOST
+    else "django.core.mail.backends.console.EmailBackend"
+)
+EMAIL_PORT = env.get_int("EMAIL_PORT")
+EMAIL_HOST_USER = env.get("EMAIL_HOST_USER")
+EMAIL_HOST_PASSWORD = env.get("EMAIL_HOST_PASSWORD")
+EMAIL_USE_SSL = env.get_bool("EMAIL_USE_SSL")
+EMAIL_USE_TLS = env.get_bool("EMAIL_USE_TLS") and not EMAIL_USE_SSL
+EMAIL_TIMEOUT = env.get_int("EMAIL_TIMEOUT")
+DEFAULT_FROM_EMAIL = env.get("DEFAULT_FROM_EMAIL")
 # Signed electronic results (docs/signing.md)
 SIGNING_DIR = Path(env.get("SIGNING_DIR") or VAR_DIR / "signing")
 SIGNING_TRUST_ROOTS = [p.strip() for p in env.get("SIGNING_TRUST_ROOTS").split(",") if p.strip()]
