@@ -17,4 +17,5 @@ urlpatterns = [
     path("", include("motcua.sync.urls")),
     path("", include("motcua.feedback.urls")),
     path("", include("motcua.files.urls")),
+    path("", include("motcua.portal.urls")),
 ]
