@@ -118,6 +118,18 @@ class StartView(OIDCAuthenticationRequestView):
 
 
 class CallbackView(OIDCAuthenticationCallbackView):
+    """The provider's redirect back. A forged or replayed answer (bad signature, unknown
+    state, wrong nonce) is logged and audited, and the citizen sent back to the sign-in
+    page with a message, not shown an error page."""
+
+    def get(self, request: HttpRequest) -> Any:
+        try:
+            return super().get(request)
+        except SuspiciousOperation as refused:
+            logger.warning("OpenID Connect sign-in refused: %s", refused)
+            audit.record("auth.oidc_refused", actor=None, object_type="user", reason=str(refused))
+            return self.login_failure()
+
     @property
     def failure_url(self) -> str:
         return reverse("portal:signin") + "?loi=oidc"
