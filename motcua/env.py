@@ -73,6 +73,23 @@ VARIABLES: dict[str, Variable] = {
         Variable("SYNC_RETRY_BASE", "5", "Seconds before the first retry (then doubled)."),
         Variable("SYNC_RETRY_MAX", "3600", "Longest wait between retries, in seconds."),
         Variable(
+            "PUBLIC_URL",
+            "http://127.0.0.1:8000",
+            "The address citizens reach this installation at (links in e-mails).",
+        ),
+        Variable(
+            "EMAIL_HOST",
+            "",
+            "SMTP server for e-mails to applicants. Empty: e-mails are printed on the console.",
+        ),
+        Variable("EMAIL_PORT", "587", "SMTP port."),
+        Variable("EMAIL_HOST_USER", "", "SMTP user name (empty: no authentication)."),
+        Variable("EMAIL_HOST_PASSWORD", "", "SMTP password."),
+        Variable("EMAIL_USE_TLS", "1", "1: STARTTLS on the SMTP connection."),
+        Variable("EMAIL_USE_SSL", "0", "1: implicit TLS (port 465); excludes EMAIL_USE_TLS."),
+        Variable("EMAIL_TIMEOUT", "10", "Seconds to wait for the SMTP server."),
+        Variable("DEFAULT_FROM_EMAIL", "motcua <no-reply@localhost>", "Sender of e-mails."),
+        Variable(
             "UPLOAD_MAX_MB",
             "10",
             "Largest file a user may upload (dossier components), in megabytes (MiB).",

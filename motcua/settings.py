@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "motcua.reports",
     "motcua.sync",
     "motcua.feedback",
+    "motcua.onestop",
     "motcua.files",
     "motcua.portal",
 ]
@@ -184,3 +185,19 @@ SYNC_LEASE_SECONDS = env.get_int("SYNC_LEASE_SECONDS")
 SYNC_RETRY_BASE = env.get_int("SYNC_RETRY_BASE")
 SYNC_RETRY_MAX = env.get_int("SYNC_RETRY_MAX")
 SYNC_INBOUND_CONCURRENCY = env.get_int("SYNC_INBOUND_CONCURRENCY")
+
+# E-mails to applicants (docs/onestop.md): SMTP when EMAIL_HOST is set, else the console.
+PUBLIC_URL = env.get("PUBLIC_URL")
+EMAIL_HOST = env.get("EMAIL_HOST")
+EMAIL_BACKEND = (
+    "django.core.mail.backends.smtp.EmailBackend"
+    if EMAIL_HOST
+    else "django.core.mail.backends.console.EmailBackend"
+)
+EMAIL_PORT = env.get_int("EMAIL_PORT")
+EMAIL_HOST_USER = env.get("EMAIL_HOST_USER")
+EMAIL_HOST_PASSWORD = env.get("EMAIL_HOST_PASSWORD")
+EMAIL_USE_SSL = env.get_bool("EMAIL_USE_SSL")
+EMAIL_USE_TLS = env.get_bool("EMAIL_USE_TLS") and not EMAIL_USE_SSL
+EMAIL_TIMEOUT = env.get_int("EMAIL_TIMEOUT")
+DEFAULT_FROM_EMAIL = env.get("DEFAULT_FROM_EMAIL")

@@ -16,6 +16,7 @@ urlpatterns = [
     path("api/", api.urls),
     path("", include("motcua.sync.urls")),
     path("", include("motcua.feedback.urls")),
+    path("mot-cua/", include("motcua.onestop.urls")),
     path("", include("motcua.files.urls")),
     path("", include("motcua.portal.urls")),
 ]

@@ -64,15 +64,23 @@ def next_sequence(prefix: str) -> int:
 
 
 def _personal_data(
-    applicant_id: str, phone: str, email: str, identifiers: Sequence[Mapping[str, str]]
+    applicant_id: str,
+    phone: str,
+    email: str,
+    identifiers: Sequence[Mapping[str, str]],
+    address: str = "",
 ) -> dict[str, Any]:
-    """The fields that go into the encrypted blob, under DVCQG's names."""
-    return {
+    """The fields that go into the encrypted blob, under DVCQG's names (the address, which
+    DVCQG does not sync, under motcua's ``DiaChiChuHoSo`` and only when given)."""
+    data: dict[str, Any] = {
         "SoGiayToChuHoSo": applicant_id,
         "SoDienThoai": phone,
         "Email": email,
         "DinhDanhCHS": [dict(i) for i in identifiers],
     }
+    if address:
+        data["DiaChiChuHoSo"] = address
+    return data
 
 
 def _insert_with_code(dossier: Dossier, prefix: str) -> None:
@@ -105,6 +113,7 @@ def create_dossier(
     applicant_id: str = "",
     phone: str = "",
     email: str = "",
+    address: str = "",
     identifiers: Sequence[Mapping[str, str]] = (),
     portal_account_id: str = "",
     summary: str = "",
@@ -122,7 +131,8 @@ def create_dossier(
       date from the calendar; without it, submitted (1), waiting for an officer.
     - The code is ``<unit identifier>-YYMMDD-XXXX`` with the local date of receipt (or of
       submission), numbered per unit and day without gaps or duplicates.
-    - Personal data is stored encrypted (pii) with masked copies and a keyed ID hash.
+    - Personal data (ID number, phone, e-mail, address) is stored encrypted (pii) with
+      masked copies and a keyed ID hash.
     """
     channel = Channel(channel)
     submitted_at = submitted_at or received_at or timezone.now()
@@ -138,7 +148,7 @@ def create_dossier(
         applicant_id_masked=pii.mask(applicant_id),
         applicant_id_hash=pii.id_hash(applicant_id),
         phone_masked=pii.mask(phone),
-        pii=pii.encrypt(_personal_data(applicant_id, phone, email, identifiers)),
+        pii=pii.encrypt(_personal_data(applicant_id, phone, email, identifiers, address)),
         portal_account_id=portal_account_id,
         summary=summary,
         submitted_at=submitted_at,

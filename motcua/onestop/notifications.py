@@ -1,0 +1,145 @@
+"""E-mails to the applicant at each step that concerns them, sent after the commit.
+
+Steps: received (2), supplement requested (5, form 02), refused (3, form 03), apology and
+new date (form 04), result ready (9), stopped (8). Status steps come from the workflow's
+``dossier_status_changed`` signal (sent only after the commit); counter intake and
+apologies, which send no status signal, schedule theirs with :func:`after_commit`.
+
+Each notification is a :class:`~motcua.onestop.models.Notification` row keyed by dossier,
+kind and event, so a step is announced once; a failed send keeps its error on the row and
+does not undo the step. The address is read from the encrypted personal data; that read is
+audited. The texts are Vietnamese templates (``onestop/email/<kind>.txt``, subject on the
+first line); the e-mail transport is Django's (SMTP configured through motcua/env.py, the
+console backend by default, docs/CONFIGURATION.md).
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone, translation
+
+from motcua.audit import log as audit
+from motcua.dossiers import pii
+from motcua.dossiers.models import Dossier, Status
+from motcua.dossiers.signals import dossier_status_changed
+from motcua.onestop.models import Notification
+
+logger = logging.getLogger(__name__)
+
+Kind = Notification.Kind
+
+STATUS_KINDS: dict[int, str] = {
+    Status.RECEIVED: Kind.RECEIVED,
+    Status.REFUSED: Kind.REFUSED,
+    Status.SUPPLEMENT_REQUESTED: Kind.SUPPLEMENT,
+    Status.STOPPED: Kind.STOPPED,
+    Status.PROCESSED: Kind.RESULT,
+}
+
+
+def connect() -> None:
+    dossier_status_changed.connect(
+        on_status_changed, sender=Dossier, dispatch_uid="onestop.notifications"
+    )
+
+
+def on_status_changed(
+    sender: Any, dossier: Dossier, event: Any, new_status: Status, **_: Any
+) -> None:
+    kind = STATUS_KINDS.get(int(new_status))
+    if kind is not None:
+        send(dossier.pk, kind, seq=event.seq)
+
+
+def after_commit(dossier_id: int, kind: str, *, seq: int) -> None:
+    """Send the notification once the current transaction commits (never on rollback)."""
+    transaction.on_commit(lambda: send(dossier_id, kind, seq=seq), robust=True)
+
+
+def status_link(code: str) -> str:
+    try:
+        path = reverse("portal:status", args=[code])
+    except NoReverseMatch:
+        path = f"/tra-cuu/{code}/"
+    return settings.PUBLIC_URL.rstrip("/") + path
+
+
+def _context(dossier: Dossier, kind: str) -> dict[str, Any]:
+    from motcua.onestop.models import Apology
+
+    context: dict[str, Any] = {
+        "dossier": dossier,
+        "unit": dossier.unit,
+        "procedure": dossier.procedure,
+        "link": status_link(dossier.code),
+        "due": _when(dossier.due_at),
+    }
+    if kind == Kind.SUPPLEMENT and dossier.supplements:
+        context["request"] = dossier.supplements[-1].get("NoiDungBoSung", "")
+    if kind in (Kind.REFUSED, Kind.STOPPED) and dossier.steps:
+        context["reason"] = dossier.steps[-1].get("NoiDungXuLy", "")
+    if kind == Kind.APOLOGY:
+        apology = Apology.objects.filter(dossier=dossier).order_by("-number").first()
+        context["apology"] = apology
+        context["new_due"] = _when(apology.new_due_at if apology else None)
+    return context
+
+
+def _when(moment: Any) -> str:
+    return f"{timezone.localtime(moment):%H:%M ngày %d/%m/%Y}" if moment else ""
+
+
+def render(dossier: Dossier, kind: str) -> tuple[str, str]:
+    """(subject, body) of a notification, in Vietnamese."""
+    with translation.override("vi"):
+        text = render_to_string(f"onestop/email/{kind}.txt", _context(dossier, kind))
+    subject, _, body = text.strip().partition("\n")
+    return subject.strip(), body.strip() + "\n"
+
+
+def send(dossier_id: int, kind: str, *, seq: int) -> Notification | None:
+    """Send one notification (once per dossier, kind and event); None without an address."""
+    dossier = Dossier.objects.select_related("unit", "procedure").get(pk=dossier_id)
+    address = str(pii.reveal(dossier.pii).get("Email") or "")
+    if not address:
+        return None
+    key = f"{dossier_id}:{kind}:{seq}"
+    with transaction.atomic():
+        notification, created = Notification.objects.get_or_create(
+            key=key,
+            defaults={"dossier": dossier, "kind": kind, "recipient_masked": _mask(address)},
+        )
+        if not created:
+            return notification
+        audit.record(
+            "dossier.pii.read",
+            actor="notifications",
+            object_type="dossier",
+            object_id=dossier.pk,
+            code=dossier.code,
+            fields=["Email"],
+            purpose=f"notification:{kind}",
+        )
+    subject, body = render(dossier, kind)
+    try:
+        send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [address])
+    except Exception as error:  # a mail failure never undoes the step; it is kept visible
+        logger.warning("notification %s not sent: %s", key, error)
+        notification.error = str(error)[:2000]
+        notification.save(update_fields=["error"])
+    else:
+        notification.sent_at = timezone.now()
+        notification.save(update_fields=["sent_at"])
+    return notification
+
+
+def _mask(address: str) -> str:
+    name, _, domain = address.partition("@")
+    return (name[:1] + "***@" + domain) if domain else "***"
