@@ -45,6 +45,9 @@ def group_help(group: str) -> str:
 # Accounts, API keys and the API's schema (motcua/accounts, motcua/api).
 GROUPS |= {"accounts", "apikeys", "api"}
 
+# Signed electronic results: demo PKI, unit certificates (motcua/signing).
+GROUPS |= {"signing"}
+
 
 def main() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "motcua.settings")

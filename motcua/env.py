@@ -129,6 +129,24 @@ VARIABLES: dict[str, Variable] = {
             "4",
             "Imports POST /api/sync/dossiers runs at once per process; more get HTTP 429.",
         ),
+        Variable(
+            "SIGNING_DIR",
+            "",
+            "Where signing keys live (the demo authority and demo unit certificates under "
+            "demo/). Empty: VAR_DIR/signing.",
+        ),
+        Variable(
+            "SIGNING_TRUST_ROOTS",
+            "",
+            "Comma-separated PEM files of root certificates trusted when verifying signed "
+            "results, besides the demo authority (docs/signing.md).",
+        ),
+        Variable(
+            "SIGNING_VERIFY_PER_HOUR",
+            "30",
+            "Verifications one client address may run per hour on /ket-qua/xac-thuc/.",
+        ),
+        Variable("SIGNING_MAX_UPLOAD_MB", "10", "Largest PDF accepted by the verification page."),
     ]
 }
 

@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "motcua.onestop",
     "motcua.files",
     "motcua.portal",
+    "motcua.signing",
 ]
 
 MIDDLEWARE = [
@@ -201,3 +202,8 @@ EMAIL_USE_SSL = env.get_bool("EMAIL_USE_SSL")
 EMAIL_USE_TLS = env.get_bool("EMAIL_USE_TLS") and not EMAIL_USE_SSL
 EMAIL_TIMEOUT = env.get_int("EMAIL_TIMEOUT")
 DEFAULT_FROM_EMAIL = env.get("DEFAULT_FROM_EMAIL")
+# Signed electronic results (docs/signing.md)
+SIGNING_DIR = Path(env.get("SIGNING_DIR") or VAR_DIR / "signing")
+SIGNING_TRUST_ROOTS = [p.strip() for p in env.get("SIGNING_TRUST_ROOTS").split(",") if p.strip()]
+SIGNING_VERIFY_PER_HOUR = env.get_int("SIGNING_VERIFY_PER_HOUR")
+SIGNING_MAX_UPLOAD_MB = env.get_int("SIGNING_MAX_UPLOAD_MB")

@@ -19,4 +19,5 @@ urlpatterns = [
     path("mot-cua/", include("motcua.onestop.urls")),
     path("", include("motcua.files.urls")),
     path("", include("motcua.portal.urls")),
+    path("", include("motcua.signing.urls")),
 ]

@@ -8,6 +8,8 @@ nests inside it as a savepoint.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
 
 import pytest
 from django.db import connection, transaction
@@ -32,3 +34,9 @@ def demo(django_db_setup: None, django_db_blocker: DjangoDbBlocker) -> Iterator[
                 raise _Rollback
         except _Rollback:
             pass
+
+
+@pytest.fixture(autouse=True)
+def _signing_dir(settings: Any, tmp_path: Path) -> None:
+    """``motcua demo`` creates a demo PKI: keep it out of the checkout's var/."""
+    settings.SIGNING_DIR = tmp_path / "signing"

@@ -40,6 +40,9 @@ class Command(BaseCommand):
                 f"{summary.aggregate_seconds:.1f} s (seed {options['seed']})."
             )
         )
+        if apps.is_installed("motcua.signing"):
+            # The demo signs results for real: a demo CA and a certificate per unit.
+            call_command("signing_demo_pki", stdout=self.stdout)
         if summary.accounts:
             self.stdout.write(
                 f"motcua demo: accounts {', '.join(summary.accounts)} (README.md, "
