@@ -95,6 +95,36 @@ VARIABLES: dict[str, Variable] = {
             "Largest file a user may upload (dossier components), in megabytes (MiB).",
         ),
         Variable(
+            "PUBLIC_LOOKUP_LIMIT",
+            "30",
+            "Public dossier status look-ups (/tra-cuu/) one client address may make per "
+            "10 minutes; more get HTTP 429.",
+        ),
+        Variable(
+            "OIDC_CLIENT_ID",
+            "",
+            "Client id at the OpenID Connect provider (VNeID) for citizen sign-in. Empty: "
+            "citizens sign in with local accounts only.",
+        ),
+        Variable("OIDC_CLIENT_SECRET", "", "Client secret at the OpenID Connect provider."),
+        Variable("OIDC_PROVIDER_NAME", "VNeID", "The provider's name on the sign-in button."),
+        Variable("OIDC_AUTHORIZATION_ENDPOINT", "", "The provider's authorization endpoint URL."),
+        Variable("OIDC_TOKEN_ENDPOINT", "", "The provider's token endpoint URL."),
+        Variable(
+            "OIDC_USERINFO_ENDPOINT",
+            "",
+            "The provider's user-info endpoint URL (empty: claims from the ID token only).",
+        ),
+        Variable("OIDC_JWKS_ENDPOINT", "", "The provider's JWKS URL (keys of its ID tokens)."),
+        Variable("OIDC_SIGN_ALGO", "RS256", "Signature algorithm of the provider's ID tokens."),
+        Variable("OIDC_SCOPES", "openid profile", "Scopes asked for (space-separated)."),
+        Variable(
+            "OIDC_ID_NUMBER_CLAIM",
+            "identity_number",
+            "Claim carrying the citizen's personal ID number (CCCD); required.",
+        ),
+        Variable("OIDC_NAME_CLAIM", "name", "Claim carrying the citizen's full name."),
+        Variable(
             "SYNC_INBOUND_CONCURRENCY",
             "4",
             "Imports POST /api/sync/dossiers runs at once per process; more get HTTP 429.",

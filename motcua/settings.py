@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "motcua.feedback",
     "motcua.onestop",
     "motcua.files",
+    "motcua.portal",
     "motcua.signing",
 ]
 
@@ -109,7 +110,11 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 # Accounts (docs/accounts.md): every login goes through the rate limiter.
-AUTHENTICATION_BACKENDS = ["motcua.accounts.backends.RateLimitedModelBackend"]
+AUTHENTICATION_BACKENDS = [
+    "motcua.accounts.backends.RateLimitedModelBackend",
+    # Citizens through an OpenID Connect provider (VNeID), when configured (docs/portal.md).
+    "motcua.portal.oidc.CitizenOIDCBackend",
+]
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "/"
 LOGIN_FAILURE_LIMIT = env.get_int("LOGIN_FAILURE_LIMIT")
@@ -154,6 +159,23 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "loggers": {"motcua": {"handlers": ["console"], "level": env.get("LOG_LEVEL")}},
 }
+
+# Citizen portal (docs/portal.md): public look-up limit, OpenID Connect (mozilla-django-oidc).
+PUBLIC_LOOKUP_LIMIT = env.get_int("PUBLIC_LOOKUP_LIMIT")
+OIDC_RP_CLIENT_ID = env.get("OIDC_CLIENT_ID")
+OIDC_RP_CLIENT_SECRET = env.get("OIDC_CLIENT_SECRET")
+OIDC_PROVIDER_NAME = env.get("OIDC_PROVIDER_NAME")
+OIDC_OP_AUTHORIZATION_ENDPOINT = env.get("OIDC_AUTHORIZATION_ENDPOINT")
+OIDC_OP_TOKEN_ENDPOINT = env.get("OIDC_TOKEN_ENDPOINT")
+OIDC_OP_USER_ENDPOINT = env.get("OIDC_USERINFO_ENDPOINT")
+OIDC_OP_JWKS_ENDPOINT = env.get("OIDC_JWKS_ENDPOINT")
+OIDC_RP_SIGN_ALGO = env.get("OIDC_SIGN_ALGO")
+OIDC_RP_SCOPES = env.get("OIDC_SCOPES")
+OIDC_ID_NUMBER_CLAIM = env.get("OIDC_ID_NUMBER_CLAIM")
+OIDC_NAME_CLAIM = env.get("OIDC_NAME_CLAIM")
+OIDC_AUTHENTICATION_CALLBACK_URL = "portal:oidc_callback"
+OIDC_USE_PKCE = True
+OIDC_TIMEOUT = 10
 
 # DVCQG sync (docs/sync.md)
 DVCQG_SYNC_URL = env.get("DVCQG_SYNC_URL")

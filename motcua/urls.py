@@ -18,5 +18,6 @@ urlpatterns = [
     path("", include("motcua.feedback.urls")),
     path("mot-cua/", include("motcua.onestop.urls")),
     path("", include("motcua.files.urls")),
+    path("", include("motcua.portal.urls")),
     path("", include("motcua.signing.urls")),
 ]

@@ -74,6 +74,7 @@ def build_demo(seed: int = DEFAULT_SEED) -> Summary:
         payments = create_dossiers(plan, units, procedures)
         aggregates = _rebuild_aggregates()
         accounts = _demo_accounts()
+        _demo_citizen()
         _demo_campaign()
     return Summary(
         units=len(units),
@@ -108,6 +109,14 @@ def _demo_accounts() -> tuple[str, ...]:
     from motcua.accounts.demo import create_demo_accounts
 
     return tuple(create_demo_accounts())
+
+
+def _demo_citizen() -> None:
+    """The demo citizen of the portal (motcua.portal.demo), when that app is installed."""
+    if apps.is_installed("motcua.portal"):
+        from motcua.portal.demo import create_demo_citizen
+
+        create_demo_citizen()
 
 
 def _demo_campaign() -> None:

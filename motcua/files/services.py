@@ -16,7 +16,7 @@ import hashlib
 import logging
 import re
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping, Sequence
 from typing import IO, Any
 
 from django.contrib.auth.models import User
@@ -28,9 +28,12 @@ from django.urls import reverse
 
 from motcua.audit import log as audit
 from motcua.audit.log import Actor
-from motcua.dossiers.models import Dossier
+from motcua.dossiers import history
+from motcua.dossiers.flags import derive_flags
+from motcua.dossiers.models import Dossier, DossierEvent
 from motcua.files import uploads
 from motcua.files.models import Attachment, StoredFile
+from motcua.indicators.facts import bucket_of, refresh_buckets
 
 logger = logging.getLogger(__name__)
 
@@ -62,12 +65,16 @@ def _user(actor: Actor) -> User | None:
     return actor if isinstance(actor, User) and actor.is_authenticated else None
 
 
-def store_stream(
+def check_stream(
     stream: IO[bytes], name: str, *, actor: Actor, size: int | None = None
-) -> StoredFile:
-    """Check and store a file; the row is saved in the caller's transaction (if any)."""
+) -> uploads.Checked:
+    """:func:`uploads.check`, with a refusal logged and audited (``file.refused``).
+
+    Forms call it to put the refusal on the field before anything is stored; the audit
+    record is written in the caller's transaction (autocommit in a form's validation).
+    """
     try:
-        checked = uploads.check(stream, name, size)
+        return uploads.check(stream, name, size)
     except uploads.UploadRefused as refused:
         logger.warning("upload refused: %s (%s): %s", name, refused.code, refused.messages[0])
         audit.record(
@@ -78,6 +85,19 @@ def store_stream(
             reason=refused.code or "",
         )
         raise
+
+
+def check_upload(upload: UploadedFile, *, actor: Actor) -> uploads.Checked:
+    """:func:`check_stream` for a form's uploaded file."""
+    upload.open("rb")
+    return check_stream(upload, upload.name or "tep", actor=actor, size=upload.size)
+
+
+def store_stream(
+    stream: IO[bytes], name: str, *, actor: Actor, size: int | None = None
+) -> StoredFile:
+    """Check and store a file; the row is saved in the caller's transaction (if any)."""
+    checked = check_stream(stream, name, actor=actor, size=size)
     sha = _sha256(stream)
     storage_name = f"files/{sha[:2]}/{sha}.{checked.extension}"
     if not default_storage.exists(storage_name):
@@ -159,3 +179,35 @@ def attach(
             dossier=dossier, file=stored, role=role, code=code
         )
     return attachment
+
+
+# The columns derive_flags computes; an event that adds components records each one's change.
+FLAG_FIELDS = tuple(derive_flags([], [], [], []))
+
+
+def append_components(
+    locked: Dossier,
+    records: Sequence[Mapping[str, Any]],
+    *,
+    kind: str,
+    source: str,
+    actor: Actor,
+) -> DossierEvent:
+    """Add component records to a dossier the caller has locked (``workflow.lock``).
+
+    Recomputes the derived columns, appends one event (``kind``: ``updated`` for a reuse,
+    ``supplement`` for supplied papers) with the old and new value of each changed field,
+    saves, and refreshes the indicator aggregates, all in the caller's transaction.
+    """
+    fields = ("components", *FLAG_FIELDS)
+    before = {name: getattr(locked, name) for name in fields}
+    locked.components = [*locked.components, *(dict(r) for r in records)]
+    flags = derive_flags(locked.components, locked.fees, locked.results, locked.supplements)
+    for name, value in flags.items():
+        setattr(locked, name, value)
+    changes = history.diff(before, {name: getattr(locked, name) for name in fields})
+    locked.content_hash = history.content_hash(locked)
+    event = history.append_event(locked, kind, actor=actor, changes=changes, source=source)
+    locked.save(update_fields=[*changes, "content_hash", "updated_at"])
+    refresh_buckets([bucket_of(locked.unit_id, locked.received_at)])
+    return event

@@ -24,12 +24,10 @@ from django.db.models import Q, QuerySet
 
 from motcua.audit import log as audit
 from motcua.audit.log import Actor
-from motcua.dossiers import history, pii, workflow
-from motcua.dossiers.flags import derive_flags
+from motcua.dossiers import pii, workflow
 from motcua.dossiers.models import Dossier, DossierEvent
 from motcua.files import services
 from motcua.files.models import Attachment, StoredFile, StoreItem
-from motcua.indicators.facts import bucket_of, refresh_buckets
 
 ACCOUNT_TAG = "motcua-"
 
@@ -204,19 +202,9 @@ def reuse(item: StoreItem, dossier: Dossier, *, actor: Actor, code: str = "") ->
         locked = workflow.lock(dossier.pk)
         if record in locked.components:
             return locked
-        before = {name: getattr(locked, name) for name in _REUSE_FIELDS}
-        locked.components = [*locked.components, record]
-        for name, value in derive_flags(
-            locked.components, locked.fees, locked.results, locked.supplements
-        ).items():
-            setattr(locked, name, value)
-        changes = history.diff(before, {name: getattr(locked, name) for name in _REUSE_FIELDS})
-        locked.content_hash = history.content_hash(locked)
-        event = history.append_event(
-            locked, DossierEvent.Kind.UPDATED, actor=actor, changes=changes, source="data-store"
+        event = services.append_components(
+            locked, [record], kind=DossierEvent.Kind.UPDATED, source="data-store", actor=actor
         )
-        locked.save(update_fields=[*changes, "content_hash", "updated_at"])
-        refresh_buckets([bucket_of(locked.unit_id, locked.received_at)])
         services.attach(
             locked,
             item.file,
@@ -233,15 +221,6 @@ def reuse(item: StoreItem, dossier: Dossier, *, actor: Actor, code: str = "") ->
             item=item.pk,
         )
     return locked
-
-
-_REUSE_FIELDS = (
-    "components",
-    "has_digitized_component",
-    "all_components_filed",
-    "reused",
-    "from_data_store",
-)
 
 
 def attach_all(dossier: Dossier, files: Iterable[tuple[StoredFile, str]]) -> None:

@@ -48,8 +48,16 @@ class Command(BaseCommand):
                 f"motcua demo: accounts {', '.join(summary.accounts)} (README.md, "
                 "docs/accounts.md)."
             )
+        if apps.is_installed("motcua.portal"):
+            from motcua.portal.demo import DEMO_CITIZEN_EMAIL
+
+            self.stdout.write(
+                f"motcua demo: citizen {DEMO_CITIZEN_EMAIL} (README.md, docs/portal.md)."
+            )
 
     def _accounts(self) -> None:
         """The demo accounts for a database built before they existed (docs/accounts.md)."""
         if apps.is_installed("motcua.accounts"):
             call_command("accounts_demo", stdout=self.stdout)
+        if apps.is_installed("motcua.portal"):
+            call_command("portal_demo", stdout=self.stdout)
