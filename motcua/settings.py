@@ -58,6 +58,8 @@ INSTALLED_APPS = [
     "motcua.reports",
     "motcua.sync",
     "motcua.feedback",
+    "motcua.payments",
+    "motcua.sandboxgateway",
 ]
 
 MIDDLEWARE = [
@@ -159,3 +161,18 @@ SYNC_LEASE_SECONDS = env.get_int("SYNC_LEASE_SECONDS")
 SYNC_RETRY_BASE = env.get_int("SYNC_RETRY_BASE")
 SYNC_RETRY_MAX = env.get_int("SYNC_RETRY_MAX")
 SYNC_INBOUND_CONCURRENCY = env.get_int("SYNC_INBOUND_CONCURRENCY")
+
+# Payments (docs/payments.md).
+PAYMENT_SANDBOX = (
+    DEBUG
+    if env.get("PAYMENT_SANDBOX").strip().lower() == "auto"
+    else env.get_bool("PAYMENT_SANDBOX")
+)
+VNPAY_TMN_CODE = env.get("VNPAY_TMN_CODE")
+VNPAY_HASH_SECRET = env.get("VNPAY_HASH_SECRET")
+VNPAY_PAY_URL = env.get("VNPAY_PAY_URL")
+VNPAY_API_URL = env.get("VNPAY_API_URL")
+PAYMENT_PLATFORM_FLAG = env.get_int("PAYMENT_PLATFORM_FLAG")
+PAYMENT_TIMEOUT = env.get_int("PAYMENT_TIMEOUT")
+PAYMENT_RECONCILE_INTERVAL = env.get_int("PAYMENT_RECONCILE_INTERVAL")
+PAYMENT_PUBLIC_URL = env.get("PAYMENT_PUBLIC_URL").rstrip("/")

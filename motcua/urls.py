@@ -16,4 +16,6 @@ urlpatterns = [
     path("api/", api.urls),
     path("", include("motcua.sync.urls")),
     path("", include("motcua.feedback.urls")),
+    path("", include("motcua.payments.urls")),
+    path("sandbox/vnpay/", include("motcua.sandboxgateway.urls")),
 ]
