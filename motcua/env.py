@@ -76,7 +76,8 @@ VARIABLES: dict[str, Variable] = {
             "PAYMENT_SANDBOX",
             "auto",
             "The built-in sandbox payment gateway (/sandbox/vnpay/): 1 on, 0 off, auto: on "
-            "when DEBUG=1 (the demo) and off otherwise. Never enable it where money is real.",
+            "except in production (DEBUG=0 with DATABASE_URL), so on in the demo. Never "
+            "enable it where money is real.",
         ),
         Variable(
             "VNPAY_TMN_CODE",

@@ -163,9 +163,11 @@ SYNC_RETRY_MAX = env.get_int("SYNC_RETRY_MAX")
 SYNC_INBOUND_CONCURRENCY = env.get_int("SYNC_INBOUND_CONCURRENCY")
 
 # Payments (docs/payments.md).
+# The sandbox gateway: "auto" is on except in production (DEBUG=0 with DATABASE_URL).
+_SANDBOX = env.get("PAYMENT_SANDBOX").strip().lower()
 PAYMENT_SANDBOX = (
-    DEBUG
-    if env.get("PAYMENT_SANDBOX").strip().lower() == "auto"
+    (DEBUG or not env.get("DATABASE_URL"))
+    if _SANDBOX == "auto"
     else env.get_bool("PAYMENT_SANDBOX")
 )
 VNPAY_TMN_CODE = env.get("VNPAY_TMN_CODE")

@@ -18,6 +18,8 @@ from tests.payments.conftest import notification, requested
 
 AUGUST = Period(dt.date(2024, 8, 1), dt.date(2024, 8, 31))
 CODES = ("online_payment_transactions", "ONLINE_PAYMENT_DOSSIER")
+NOTHING = {"online_payment_transactions": (0, 0), "ONLINE_PAYMENT_DOSSIER": (0, 0)}
+PAID = {"online_payment_transactions": (1, 1), "ONLINE_PAYMENT_DOSSIER": (1, 1)}
 
 
 def figures(unit) -> dict[str, tuple[int, int]]:
@@ -33,15 +35,15 @@ def figures(unit) -> dict[str, tuple[int, int]]:
 @pytest.mark.django_db
 def test_paying_online_moves_the_indicators_without_a_rebuild(client, dossier, officer, unit):
     rebuild()  # running totals built: the fast path answers from here on
-    assert figures(unit) == {"online_payment_transactions": (0, 0), "ONLINE_PAYMENT_DOSSIER": (0, 0)}
+    assert figures(unit) == NOTHING
     requested(dossier, officer)
     assert figures(unit)["ONLINE_PAYMENT_DOSSIER"] == (0, 1)  # has a fee now
     payment, _url = services.start_online(dossier.pk, client_ip="1.1.1.1", return_url="http://x/")
     ipn = reverse("payments:ipn", args=["sandbox"])
     assert client.get(ipn, notification(payment.reference, 50_000)).json()["RspCode"] == "00"
-    assert figures(unit) == {"online_payment_transactions": (1, 1), "ONLINE_PAYMENT_DOSSIER": (1, 1)}
+    assert figures(unit) == PAID
     rebuild()
-    assert figures(unit) == {"online_payment_transactions": (1, 1), "ONLINE_PAYMENT_DOSSIER": (1, 1)}
+    assert figures(unit) == PAID
 
 
 @pytest.mark.django_db

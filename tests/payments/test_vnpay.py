@@ -38,9 +38,10 @@ def test_known_vector() -> None:
     assert vnp_sign(secret, params) == expected
     data = {name: name.upper() for name in QUERY_FIELDS}
     text = "|".join(name.upper() for name in QUERY_FIELDS)
-    assert sign_fields(secret, data, QUERY_FIELDS) == hmac.new(
-        secret.encode(), text.encode(), hashlib.sha512
-    ).hexdigest()
+    assert (
+        sign_fields(secret, data, QUERY_FIELDS)
+        == hmac.new(secret.encode(), text.encode(), hashlib.sha512).hexdigest()
+    )
 
 
 @pytest.mark.django_db
@@ -58,7 +59,8 @@ def test_payment_url_carries_amount_times_100_and_a_valid_signature(dossier, off
     assert params["vnp_TxnRef"] == payment.reference
     assert params["vnp_ReturnUrl"] == "https://dvc.example/ket-qua/"
     assert params["vnp_TmnCode"] == config.SANDBOX_MERCHANT
-    assert len(params["vnp_CreateDate"]) == 14 and params["vnp_ExpireDate"] > params["vnp_CreateDate"]
+    assert len(params["vnp_CreateDate"]) == 14
+    assert params["vnp_ExpireDate"] > params["vnp_CreateDate"]
     assert params["vnp_SecureHash"] == vnp_sign(config.sandbox_secret(), params)
     assert payment.state == Payment.State.PENDING and payment.amount == 50_000
 
