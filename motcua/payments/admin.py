@@ -11,7 +11,7 @@ from motcua.payments.gateways import plugins
 from motcua.payments.models import UnitGateway
 
 
-class UnitGatewayForm(forms.ModelForm):  # type: ignore[type-arg]
+class UnitGatewayForm(forms.ModelForm):
     secret = forms.CharField(
         label=_("khóa bí mật (vnp_HashSecret)"),
         required=False,
@@ -42,7 +42,7 @@ class UnitGatewayForm(forms.ModelForm):  # type: ignore[type-arg]
 
 
 @admin.register(UnitGateway)
-class UnitGatewayAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class UnitGatewayAdmin(admin.ModelAdmin):
     form = UnitGatewayForm
     list_display = ["key", "unit", "plugin", "merchant", "platform_flag", "active"]
     autocomplete_fields = ["unit"]

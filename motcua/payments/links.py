@@ -27,11 +27,11 @@ def dossier_of(value: str) -> Dossier | None:
         data = signing.Signer(salt=SALT).unsign_object(value)
     except (signing.BadSignature, ValueError, TypeError):
         return None
-    if not isinstance(data, dict):
+    if not isinstance(data, dict) or not isinstance(data.get("d"), int):
         return None
     return (
         Dossier.objects.select_related("procedure", "unit")
-        .filter(pk=data.get("d"), code=data.get("c"))
+        .filter(pk=int(data["d"]), code=str(data.get("c")))
         .first()
     )
 

@@ -194,7 +194,7 @@ def post_json(url: str, payload: dict[str, Any], timeout: float) -> dict[str, An
 
 class VNPay(Gateway):
     plugin = "vnpay"
-    transport: Transport = staticmethod(post_json)  # type: ignore[assignment]
+    transport: Transport = staticmethod(post_json)
 
     # -- payment --------------------------------------------------------------------------
 
