@@ -10,6 +10,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -26,6 +27,9 @@ from motcua.payments import config, links, reconcile, services
 from motcua.payments.gateways import Answer, BadSignature, GatewayError
 
 log = logging.getLogger("motcua.payments")
+# Bad signatures audited per client address and window (seconds); more are only logged.
+BAD_SIGNATURE_LIMIT = 20
+BAD_SIGNATURE_WINDOW = 600
 
 
 def client_ip(request: HttpRequest) -> str:
@@ -98,6 +102,10 @@ def _bad_signature(
     request: HttpRequest, key: str, params: dict[str, str], error: str, where: str
 ) -> None:
     log.warning("payment %s from %s refused: %s", where, client_ip(request), error)
+    key_ip = f"payments:bad-signature:{client_ip(request)}"
+    cache.add(key_ip, 0, timeout=BAD_SIGNATURE_WINDOW)
+    if cache.incr(key_ip) > BAD_SIGNATURE_LIMIT:
+        return  # a stranger hammering the endpoint: logged, not written to the audit trail
     audit.record(
         "payment.bad_signature",
         actor=f"gateway:{key}",

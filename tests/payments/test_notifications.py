@@ -121,3 +121,20 @@ def test_a_second_payment_after_a_success_is_kept_and_shown_as_overpaid(client, 
     assert len(successes(dossier)) == 2
     assert services.summary(dossier).overpaid == 50_000
     assert dossier.status == Status.PROCESSING
+
+
+@pytest.mark.django_db
+def test_a_flood_of_bad_signatures_is_answered_but_audited_only_up_to_the_limit(
+    client, dossier, started
+):
+    from django.core.cache import cache
+
+    from motcua.payments.views import BAD_SIGNATURE_LIMIT
+
+    cache.clear()
+    params = notification(started.reference, 50_000)
+    params["vnp_SecureHash"] = "f" * 128
+    for _ in range(BAD_SIGNATURE_LIMIT + 5):
+        assert send(client, params) == "97"
+    assert AuditEvent.objects.filter(action="payment.bad_signature").count() == BAD_SIGNATURE_LIMIT
+    cache.clear()
