@@ -181,3 +181,32 @@ def test_sandbox_refuses_a_forged_request_and_is_off_unless_enabled(client, sett
     assert response.status_code == 400
     settings.PAYMENT_SANDBOX = False
     assert client.get("/sandbox/vnpay/paymentv2/vpcpay.html").status_code == 404
+
+
+@pytest.mark.django_db
+def test_starting_a_payment_schedules_reconciliation_after_its_window(
+    dossier, officer, django_capture_on_commit_callbacks
+):
+    from django_tasks_db.models import DBTaskResult
+
+    requested(dossier, officer)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.start_online(dossier.pk, client_ip="1.1.1.1", return_url="http://x/")
+    task = DBTaskResult.objects.get()
+    assert task.task_path == "motcua.payments.tasks.reconcile_payments"
+    assert task.run_after > timezone.now() + dt.timedelta(minutes=15)
+
+
+@pytest.mark.django_db
+def test_a_forged_return_is_not_believed(client, dossier, officer):
+    from motcua.audit.models import AuditEvent
+
+    requested(dossier, officer)
+    payment, _url = services.start_online(dossier.pk, client_ip="1.1.1.1", return_url="http://x/")
+    token = links.token(dossier)
+    forged = {"vnp_TxnRef": payment.reference, "vnp_ResponseCode": "00", "vnp_SecureHash": "ab"}
+    page = client.get(reverse("payments:return", args=[token]), forged).content.decode()
+    assert "Không xác thực được" in page
+    assert AuditEvent.objects.filter(action="payment.bad_signature").exists()
+    payment.refresh_from_db()
+    assert payment.state == Payment.State.PENDING
