@@ -22,6 +22,8 @@ GROUPS = {
     "plans",
     "sync",
     "feedback",
+    "payments",
+    "sandbox",
 }
 
 

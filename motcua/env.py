@@ -125,6 +125,50 @@ VARIABLES: dict[str, Variable] = {
         ),
         Variable("OIDC_NAME_CLAIM", "name", "Claim carrying the citizen's full name."),
         Variable(
+            "PAYMENT_SANDBOX",
+            "auto",
+            "The built-in sandbox payment gateway (/sandbox/vnpay/): 1 on, 0 off, auto: on "
+            "except in production (DEBUG=0 with DATABASE_URL), so on in the demo. Never "
+            "enable it where money is real.",
+        ),
+        Variable(
+            "VNPAY_TMN_CODE",
+            "",
+            "The province's VNPay merchant code (vnp_TmnCode). Empty: no province gateway; "
+            "units may still have their own (admin: payment gateways).",
+        ),
+        Variable("VNPAY_HASH_SECRET", "", "The province's VNPay secret (vnp_HashSecret)."),
+        Variable(
+            "VNPAY_PAY_URL",
+            "https://sandbox.vnpayment.vn/paymentv2/vpcpay.html",
+            "VNPay payment page the citizen is redirected to.",
+        ),
+        Variable(
+            "VNPAY_API_URL",
+            "https://sandbox.vnpayment.vn/merchant_webapi/api/transaction",
+            "VNPay API for querydr and refund.",
+        ),
+        Variable(
+            "PAYMENT_PLATFORM_FLAG",
+            "2",
+            "DuocThanhToanTrucTuyen reported for payments through the province gateway and "
+            "the sandbox: 2 the province's own gateway, 1 the DVCQG payment platform.",
+        ),
+        Variable(
+            "PAYMENT_TIMEOUT", "10", "Seconds to wait for a gateway's server-to-server answer."
+        ),
+        Variable(
+            "PAYMENT_RECONCILE_INTERVAL",
+            "600",
+            "Seconds between reconciliation retries while payments stay pending.",
+        ),
+        Variable(
+            "PAYMENT_PUBLIC_URL",
+            "",
+            "Public base URL (https://dichvucong.example.gov.vn) for the return links sent to "
+            "gateways and in emails. Empty: taken from the request.",
+        ),
+        Variable(
             "SYNC_INBOUND_CONCURRENCY",
             "4",
             "Imports POST /api/sync/dossiers runs at once per process; more get HTTP 429.",

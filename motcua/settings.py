@@ -62,6 +62,8 @@ INSTALLED_APPS = [
     "motcua.files",
     "motcua.portal",
     "motcua.signing",
+    "motcua.payments",
+    "motcua.sandboxgateway",
 ]
 
 MIDDLEWARE = [
@@ -207,3 +209,19 @@ SIGNING_DIR = Path(env.get("SIGNING_DIR") or VAR_DIR / "signing")
 SIGNING_TRUST_ROOTS = [p.strip() for p in env.get("SIGNING_TRUST_ROOTS").split(",") if p.strip()]
 SIGNING_VERIFY_PER_HOUR = env.get_int("SIGNING_VERIFY_PER_HOUR")
 SIGNING_MAX_UPLOAD_MB = env.get_int("SIGNING_MAX_UPLOAD_MB")
+# Payments (docs/payments.md).
+# The sandbox gateway: "auto" is on except in production (DEBUG=0 with DATABASE_URL).
+_SANDBOX = env.get("PAYMENT_SANDBOX").strip().lower()
+PAYMENT_SANDBOX = (
+    (DEBUG or not env.get("DATABASE_URL"))
+    if _SANDBOX == "auto"
+    else env.get_bool("PAYMENT_SANDBOX")
+)
+VNPAY_TMN_CODE = env.get("VNPAY_TMN_CODE")
+VNPAY_HASH_SECRET = env.get("VNPAY_HASH_SECRET")
+VNPAY_PAY_URL = env.get("VNPAY_PAY_URL")
+VNPAY_API_URL = env.get("VNPAY_API_URL")
+PAYMENT_PLATFORM_FLAG = env.get_int("PAYMENT_PLATFORM_FLAG")
+PAYMENT_TIMEOUT = env.get_int("PAYMENT_TIMEOUT")
+PAYMENT_RECONCILE_INTERVAL = env.get_int("PAYMENT_RECONCILE_INTERVAL")
+PAYMENT_PUBLIC_URL = env.get("PAYMENT_PUBLIC_URL").rstrip("/")

@@ -20,4 +20,6 @@ urlpatterns = [
     path("", include("motcua.files.urls")),
     path("", include("motcua.portal.urls")),
     path("", include("motcua.signing.urls")),
+    path("", include("motcua.payments.urls")),
+    path("sandbox/vnpay/", include("motcua.sandboxgateway.urls")),
 ]

@@ -207,6 +207,14 @@ class Payment(models.Model):
     )
     state = models.CharField(_("trạng thái"), max_length=10, choices=State.choices)
     at = models.DateTimeField(_("thời điểm"), db_index=True)
+    # Kept by motcua.payments (imports leave them at their database defaults): the
+    # gateway's own transaction number, when the state was last settled, and the
+    # gateway's last answer (codes, dates) as JSON.
+    gateway_txn = models.CharField(
+        _("mã giao dịch tại cổng"), max_length=100, blank=True, default="", db_default=""
+    )
+    settled_at = models.DateTimeField(_("thời điểm xác nhận"), null=True, blank=True)
+    detail = models.JSONField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("giao dịch thanh toán")
