@@ -14,6 +14,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("motcua.accounts.urls")),
     path("api/", api.urls),
+    path("", include("motcua.dossiers.urls")),
+    path("", include("motcua.campaigns.urls")),
     path("", include("motcua.sync.urls")),
     path("", include("motcua.feedback.urls")),
 ]

@@ -214,3 +214,36 @@ class Payment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.reference} {self.amount} {self.state}"
+
+
+class ImportUpload(models.Model):
+    """A file uploaded on the import page: checked (a preview), then applied once.
+
+    The file is kept under ``VAR_DIR/imports/<token>/`` until it is applied; ``preview``
+    and ``result`` hold what the ingestion reported (counts and the first errors).
+    Confirming an applied upload again changes nothing (``state`` is checked under a lock).
+    """
+
+    class State(models.TextChoices):
+        CHECKED = "checked", _("Đã kiểm tra")
+        APPLIED = "applied", _("Đã nhập")
+
+    token = models.CharField(max_length=32, unique=True, editable=False)
+    user = models.ForeignKey(
+        "auth.User", on_delete=models.CASCADE, related_name="+", verbose_name=_("người tải lên")
+    )
+    filename = models.CharField(_("tên tệp"), max_length=255)
+    size = models.PositiveBigIntegerField(_("kích thước"))
+    sha256 = models.CharField(max_length=64)
+    state = models.CharField(_("tình trạng"), max_length=10, choices=State.choices)
+    preview = models.JSONField(default=dict)
+    result = models.JSONField(default=dict)
+    created_at = models.DateTimeField(auto_now_add=True)
+    applied_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("tệp nhập hồ sơ")
+        verbose_name_plural = _("tệp nhập hồ sơ")
+
+    def __str__(self) -> str:
+        return f"{self.filename} ({self.state})"
