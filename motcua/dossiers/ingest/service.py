@@ -21,6 +21,7 @@ import contextlib
 import gc
 import multiprocessing
 import os
+import zipfile
 from collections import deque
 from collections.abc import Collection, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -122,7 +123,7 @@ def _file_items(path: Path, *, raw_text: bool) -> Iterator[Item]:
         yield from read_file(path, raw_text=raw_text)
     except UnicodeDecodeError as exc:
         yield "file", None, f"not UTF-8 text ({exc.reason} at byte {exc.start})"
-    except (OSError, ValueError) as exc:  # e.g. a broken XLSX archive
+    except (OSError, ValueError, zipfile.BadZipFile) as exc:  # e.g. a broken XLSX archive
         yield "file", None, f"cannot be read: {exc}"
 
 
