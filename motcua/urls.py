@@ -9,6 +9,7 @@ admin.site.site_title = "motcua"
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("", include("motcua.web.urls")),
     path("healthz", views.health, name="health"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
