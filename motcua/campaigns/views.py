@@ -37,7 +37,7 @@ from motcua.campaigns.status import STATUS_LABELS_VI, Status
 from motcua.reports.build import KINDS, build
 from motcua.reports.campaign import target_label
 from motcua.reports.render import FORMATS, render as render_document
-from motcua.units.models import Unit
+from motcua.units.models import Level, Unit
 
 STATUS_LABELS = {
     Status.MET: gettext_lazy("Đạt"),
@@ -167,18 +167,25 @@ def _rankings(ev: Evaluation, visible: set[int]) -> list[dict[str, Any]]:
                 ranked = [
                     {"rank": r.rank, "name": r.entry.name, "value": float(r.value) * 100}
                     for r in ranking.ranked
-                    if codes.get(r.entry.code) in visible
+                    if codes.get(r.entry.key) in visible
                 ]
                 if ranked:
                     out.append(
                         {
                             "indicator": indicator_name(ev.campaign, code),
                             "kind": kind,
-                            "level": ranking.level,
+                            "level": _level_label(ranking.level),
                             "ranked": ranked,
                         }
                     )
     return out
+
+
+def _level_label(level: str) -> Any:
+    try:
+        return Level(level).label
+    except ValueError:
+        return level
 
 
 def _tasks(

@@ -6,12 +6,14 @@ from collections.abc import Iterable
 from typing import Any
 
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from motcua.dossiers.models import Channel, Status
 from motcua.dossiers.search import SORTS, Filters
 from motcua.procedures.models import Procedure
 from motcua.units.models import Unit
+from motcua.web import periods
 
 DUE_CHOICES = [
     ("", _("Tất cả")),
@@ -50,6 +52,7 @@ class DossierFilterForm(forms.Form):
         empty_value=None,
         choices=[("", _("Tất cả")), *Channel.choices],
     )
+    period = forms.ChoiceField(label=_("Kỳ tiếp nhận"), required=False)
     received_from = forms.DateField(label=_("Tiếp nhận từ ngày"), required=False)
     received_to = forms.DateField(label=_("đến ngày"), required=False)
     due = forms.ChoiceField(label=_("Hạn xử lý"), required=False, choices=DUE_CHOICES)
@@ -62,6 +65,13 @@ class DossierFilterForm(forms.Form):
         assert isinstance(unit_field, forms.TypedChoiceField)
         unit_field.choices = [("", _("Tất cả đơn vị trong phạm vi"))] + [
             (u.pk, u.name) for u in units
+        ]
+        period_field = self.fields["period"]
+        assert isinstance(period_field, forms.ChoiceField)
+        period_field.choices = [
+            ("", _("Mọi thời gian")),
+            *periods.CHOICES.items(),
+            ("custom", _("Khoảng tùy chọn (từ ngày – đến ngày)")),
         ]
         for name in ("received_from", "received_to"):
             self.fields[name].widget = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -77,6 +87,10 @@ class DossierFilterForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
+        key = data.get("period") or ""
+        if key and key != "custom":
+            chosen = periods.choose({"period": key}, timezone.localdate()).period
+            data["received_from"], data["received_to"] = chosen.start, chosen.end
         start, end = data.get("received_from"), data.get("received_to")
         if start and end and start > end:
             self.add_error("received_to", _("Ngày kết thúc trước ngày bắt đầu."))
