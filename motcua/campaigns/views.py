@@ -235,15 +235,16 @@ def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "status_counts": [(STATUS_LABELS[s], counts[s], str(s)) for s in Status if counts[s]],
         "at_risk": [r for r in ev.at_risk() if r.unit.id in visible],
         "tasks": _tasks(campaign, as_of, scope, visible),
-        "downloads": _downloads(campaign) if _covers(campaign, scope) else [],
+        "downloads": _downloads() if _covers(campaign, scope) else [],
         "can_manage": has_capability(user, Capability.MANAGE_CAMPAIGNS),
         "unit_count": len(visible),
     }
     return render(request, "campaigns/detail.html", context)
 
 
-def _downloads(campaign: Campaign) -> list[dict[str, Any]]:
-    return [{"kind": kind, "name": REPORT_NAMES[kind], "formats": FORMATS} for kind in KINDS]
+def _downloads() -> list[dict[str, Any]]:
+    kinds = ["campaign", *(k for k in KINDS if k != "campaign")]  # this week's report first
+    return [{"kind": kind, "name": REPORT_NAMES[kind], "formats": FORMATS} for kind in kinds]
 
 
 @login_required
