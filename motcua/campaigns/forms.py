@@ -17,7 +17,10 @@ class TaskReportForm(forms.Form):
     unit = forms.TypedChoiceField(label=_("Đơn vị báo cáo"), coerce=int)
     status = forms.ChoiceField(label=_("Tình trạng"), choices=TaskReport.Status.choices)
     note = forms.CharField(
-        label=_("Ghi chú"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("Ghi chú"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
     evidence = forms.FileField(label=_("Tệp minh chứng"), required=False)
 

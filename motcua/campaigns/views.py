@@ -32,11 +32,12 @@ from motcua.campaigns import plans, services
 from motcua.campaigns.evaluation import Evaluation, evaluate, indicator_name
 from motcua.campaigns.forms import TaskReportForm
 from motcua.campaigns.models import Campaign, Plan, PlanTask
-from motcua.indicators.period import Period
 from motcua.campaigns.status import STATUS_LABELS_VI, Status
+from motcua.indicators.period import Period
 from motcua.reports.build import KINDS, build
 from motcua.reports.campaign import target_label
-from motcua.reports.render import FORMATS, render as render_document
+from motcua.reports.render import FORMATS
+from motcua.reports.render import render as render_document
 from motcua.units.models import Level, Unit
 
 STATUS_LABELS = {
@@ -152,9 +153,7 @@ def _tables(ev: Evaluation, visible: set[int]) -> list[dict[str, Any]]:
                     status_label=STATUS_LABELS[r.status],
                 )
             )
-        tables.append(
-            {"code": code, "name": indicator_name(ev.campaign, code), "rows": rows}
-        )
+        tables.append({"code": code, "name": indicator_name(ev.campaign, code), "rows": rows})
     return tables
 
 
@@ -249,7 +248,7 @@ def _downloads() -> list[dict[str, Any]]:
 
 @login_required
 def campaign_download(request: HttpRequest, pk: int, kind: str, fmt: str) -> HttpResponse:
-    user, campaign, scope = _campaign(request, pk)
+    _user, campaign, scope = _campaign(request, pk)
     if kind not in KINDS or fmt not in FORMATS or not _covers(campaign, scope):
         raise Http404("report not found")
     as_of = min(timezone.localdate(), campaign.end)

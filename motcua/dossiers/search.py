@@ -90,17 +90,17 @@ def regex_pattern(text: str) -> str:
 
 
 @CharField.register_lookup
-class FoldedContains(Lookup):  # type: ignore[type-arg]
+class FoldedContains(Lookup[bool]):
     """``name__folded_contains="nguyen van"`` matches "Nguyễn Văn A" (no index)."""
 
     lookup_name = "folded_contains"
 
-    def as_sql(self, compiler: SQLCompiler, connection: Any) -> tuple[str, list[Any]]:
+    def as_sql(self, compiler: SQLCompiler, connection: Any) -> tuple[str, tuple[Any, ...]]:
         lhs, lhs_params = self.process_lhs(compiler, connection)
         text = str(self.rhs)
         if connection.vendor == "postgresql":
-            return f"{lhs} ~ %s", [*lhs_params, regex_pattern(text)]
-        return f"{lhs} GLOB %s", [*lhs_params, glob_pattern(text)]
+            return f"{lhs} ~ %s", (*lhs_params, regex_pattern(text))
+        return f"{lhs} GLOB %s", (*lhs_params, glob_pattern(text))
 
 
 def matching_procedures(text: str) -> list[int]:

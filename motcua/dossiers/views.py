@@ -64,7 +64,9 @@ def _dossier(request: HttpRequest, code: str) -> Dossier:
     return dossier
 
 
-def _detail(request: HttpRequest, dossier: Dossier, personal: dict[str, Any] | None) -> HttpResponse:
+def _detail(
+    request: HttpRequest, dossier: Dossier, personal: dict[str, Any] | None
+) -> HttpResponse:
     context = {
         "dossier": dossier,
         "events": dossier.events.order_by("seq"),

@@ -20,8 +20,8 @@ from motcua.campaigns.evaluation import evaluate
 from motcua.campaigns.models import Campaign, Plan, PlanTask, TaskReport
 from motcua.campaigns.services import create_campaign, snapshot_due
 from motcua.campaigns.spec import parse_campaign
-from tests.campaigns.conftest import SPEC
 from motcua.units.models import Level
+from tests.campaigns.conftest import SPEC
 from tests.indicators.conftest import make_unit
 
 pytestmark = pytest.mark.django_db

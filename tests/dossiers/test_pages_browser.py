@@ -32,7 +32,9 @@ def shot(page, name: str) -> None:
 def test_a_leader_cannot_reach_another_units_dossier(live_server, page) -> None:
     cast = build_cast()
     procedure = ProcedureFactory(name="Chứng thực bản sao từ bản chính")
-    mine = DossierFactory(unit=cast.d1, procedure=procedure, received=True, applicant_name="Trần Thị Bưởi")
+    mine = DossierFactory(
+        unit=cast.d1, procedure=procedure, received=True, applicant_name="Trần Thị Bưởi"
+    )
     theirs = DossierFactory(unit=cast.d2, procedure=procedure, received=True)
     sign_in(page, live_server.url, "bob")
     page.goto(live_server.url + "/ho-so/")

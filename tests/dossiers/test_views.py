@@ -210,7 +210,10 @@ def test_unmasking_is_a_post_recorded_in_the_audit_trail(cast, dossiers) -> None
     c = client_for(officer)
     url = reverse("dossiers:unmask", args=[dossiers["d1"].code])
     assert c.get(url).status_code == 405
-    assert 'id="unmask"' in c.get(reverse("dossiers:detail", args=[dossiers["d1"].code])).content.decode()
+    assert (
+        'id="unmask"'
+        in c.get(reverse("dossiers:detail", args=[dossiers["d1"].code])).content.decode()
+    )
     response = c.post(url)
     text = response.content.decode()
     assert response.status_code == 200 and response["Cache-Control"] == "no-store"
@@ -222,9 +225,10 @@ def test_unmasking_is_a_post_recorded_in_the_audit_trail(cast, dossiers) -> None
 
 
 def build_officer(cast: Cast):
+    from django.contrib.auth.models import User
+
     from motcua.accounts.roles import Role
     from motcua.accounts.services import grant
-    from django.contrib.auth.models import User
 
     user = User.objects.create(username="olga")
     grant(user, Role.ONE_STOP_OFFICER, [cast.d1])
@@ -232,6 +236,6 @@ def build_officer(cast: Cast):
 
 
 def test_the_fold_patterns_escape_special_characters() -> None:
-    assert search.glob_pattern("a*b") .startswith("*[")
+    assert search.glob_pattern("a*b").startswith("*[")
     assert "[*]" in search.glob_pattern("a*b")
     assert "\\." in search.regex_pattern("h67.30")

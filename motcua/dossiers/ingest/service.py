@@ -213,7 +213,9 @@ class _ImportRun:
                 continue
             if self.unit_ids is not None and outcome.unit_id not in self.unit_ids:
                 reason = "unit outside your scope"
-                self._reject(source.name, Failed(outcome.where, outcome.code, [(f.UNIT_CODE, "", reason)]))
+                self._reject(
+                    source.name, Failed(outcome.where, outcome.code, [(f.UNIT_CODE, "", reason)])
+                )
                 continue
             if not self.report.ok:
                 continue  # checking only: nothing will be written
