@@ -1,16 +1,13 @@
 """Finding dossiers for the list page: search, filters, sorting, bounded counting.
 
-Search is accent-insensitive ("chung thuc" finds "chứng thực") without a folded copy of
-every row:
+Search is accent-insensitive ("chung thuc" finds "chứng thực") and answered from indexes:
 
-* procedures (a few thousand) are folded in Python and matched first; the dossiers are
-  then filtered by procedure id (indexed);
-* a dossier code matches exactly or by prefix (a range on the unique index);
-* an ID number matches through its keyed hash (``pii.id_hash``, indexed);
-* the applicant's name is matched by a pattern in which every letter stands for all its
-  accented and upper-case forms (``[aàáảãạăằ…]``): SQLite's ``GLOB``, PostgreSQL's ``~``.
-  Names are not indexed: that part scans, but the page stops at its first rows in
-  received order and counting stops at :data:`COUNT_LIMIT`.
+* procedures (a few thousand) are folded in Python and matched first (their name contains
+  the folded text); the dossiers are then filtered by procedure id (indexed);
+* the applicant's name is matched by prefix on ``applicant_key`` (the folded name, indexed):
+  "nguyen van" finds "Nguyễn Văn An";
+* a text without spaces that contains a digit is a dossier code, matched exactly or by
+  prefix (the unique index), or an ID number, matched through its keyed hash (indexed).
 
 Counting is bounded: past :data:`COUNT_LIMIT` matches the page says "more than 10.000",
 and pages are offset-paginated up to that many rows.
@@ -19,13 +16,11 @@ and pages are offset-paginated up to that many rows.
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import re
 from dataclasses import dataclass
-from typing import Any
 
-from django.db.models import CharField, Lookup, Q, QuerySet
-from django.db.models.sql.compiler import SQLCompiler
+from django.db import connection
+from django.db.models import Q, QuerySet
 
 from motcua.core.text import fold, nfc
 from motcua.dossiers import pii
@@ -46,62 +41,6 @@ SORTS: dict[str, tuple[str, ...]] = {
 }
 OPEN_STATUSES = sorted(s for s in range(1, 11) if s not in FINISHED_STATUSES)
 _ID_NUMBER = re.compile(r"^\d{9,12}$")
-
-
-@functools.cache
-def _letter_forms() -> dict[str, str]:
-    """Each ASCII letter -> every character that folds to it (accents, both cases)."""
-    forms: dict[str, set[str]] = {}
-    ranges = [(0x41, 0x5B), (0x61, 0x7B), (0xC0, 0x250), (0x1EA0, 0x1F00)]
-    for start, end in ranges:
-        for code in range(start, end):
-            char = chr(code)
-            key = fold(char)
-            if len(key) == 1 and "a" <= key <= "z":
-                forms.setdefault(key, set()).add(char)
-    return {key: "".join(sorted(chars)) for key, chars in forms.items()}
-
-
-def glob_pattern(text: str) -> str:
-    """SQLite GLOB pattern matching ``text`` anywhere, whatever the accents and case."""
-    forms = _letter_forms()
-    parts = []
-    for char in fold(text):
-        if char in forms:
-            parts.append(f"[{forms[char]}]")
-        elif char in "*?[]":
-            parts.append(f"[{char}]")
-        else:
-            parts.append(char)
-    return "*" + "".join(parts) + "*"
-
-
-def regex_pattern(text: str) -> str:
-    """PostgreSQL regular expression with the same meaning as :func:`glob_pattern`."""
-    forms = _letter_forms()
-    parts = []
-    for char in fold(text):
-        if char in forms:
-            parts.append(f"[{forms[char]}]")
-        elif char.isalnum() or char == " ":
-            parts.append(char)
-        else:
-            parts.append("\\" + char)
-    return "".join(parts)
-
-
-@CharField.register_lookup
-class FoldedContains(Lookup[bool]):
-    """``name__folded_contains="nguyen van"`` matches "Nguyễn Văn A" (no index)."""
-
-    lookup_name = "folded_contains"
-
-    def as_sql(self, compiler: SQLCompiler, connection: Any) -> tuple[str, tuple[Any, ...]]:
-        lhs, lhs_params = self.process_lhs(compiler, connection)
-        text = str(self.rhs)
-        if connection.vendor == "postgresql":
-            return f"{lhs} ~ %s", (*lhs_params, regex_pattern(text))
-        return f"{lhs} GLOB %s", (*lhs_params, glob_pattern(text))
 
 
 _FOLDED: dict[int, list[tuple[int, str, str]]] = {}
@@ -145,25 +84,47 @@ class Filters:
     sort: str = "-received"
 
 
+def looks_like_code(text: str) -> bool:
+    return " " not in text and any(c.isdigit() for c in text)
+
+
 def search_q(text: str) -> Q:
-    """The condition for the search box: code, ID number, procedure, applicant name."""
+    """The condition for the search box. Every branch is answered from an index:
+
+    * a code-like text (no space, a digit): the dossier code, exactly or as a prefix, and
+      an ID number through its keyed hash;
+    * other text: the procedures whose folded name contains it (by procedure id), and the
+      applicants whose folded name starts with it (``applicant_key``).
+    """
     text = nfc(text)
-    condition = Q(applicant_name__folded_contains=text)
-    if " " not in text and any(c.isdigit() for c in text):
-        condition |= Q(code=text) | Q(code__gt=text, code__lt=text + "\U0010ffff")
-    if _ID_NUMBER.match(text):
-        condition |= Q(applicant_id_hash=pii.id_hash(text))
+    if looks_like_code(text):
+        condition = Q(code=text) | _prefix("code", text)
+        if _ID_NUMBER.match(text):
+            condition |= Q(applicant_id_hash=pii.id_hash(text))
+        return condition
+    condition = _prefix("applicant_key", fold(text))
     procedures = matching_procedures(text)
     if procedures:
         condition |= Q(procedure_id__in=procedures)
     return condition
 
 
+def _prefix(column: str, text: str) -> Q:
+    """``column`` starts with ``text``, in a form the database answers from an index: a
+    range on SQLite (binary order), LIKE 'text%' on PostgreSQL (pattern_ops index)."""
+    if connection.vendor == "postgresql":
+        return Q(**{f"{column}__startswith": text})
+    return Q(**{f"{column}__gte": text, f"{column}__lt": text + "\U0010ffff"})
+
+
 def apply(queryset: QuerySet[Dossier], f: Filters, now: dt.datetime) -> QuerySet[Dossier]:
     """``queryset`` (already scoped) narrowed by the filters and sorted."""
     qs = queryset
     if f.q.strip():
-        qs = qs.filter(search_q(f.q))
+        # As a subquery of ids, so that the search's indexes drive the query rather than
+        # the scope's or a filter's (a unit has tens of thousands of dossiers).
+        matches = Dossier.objects.filter(search_q(f.q)).values("id")
+        qs = qs.filter(id__in=matches)
     if f.unit_id is not None:
         qs = qs.filter(unit_id=f.unit_id)
     if f.procedure_id is not None:
