@@ -89,6 +89,16 @@ def figures(
     }
 
 
+def members_of(fc: FigureCache, unit_id: int, period: Period) -> list[int]:
+    """The units whose dossiers count for ``unit_id`` in the period (its subtree, history
+    respected), as the engine sums them."""
+
+    def work() -> list[int]:
+        return sorted(rollup_map(period.start, period.end).get(unit_id, {unit_id}))
+
+    return fc.get(("members", unit_id, period.start, period.end), work)
+
+
 def scores(
     fc: FigureCache, fs: FormulaSet, unit_ids: Sequence[int], period: Period
 ) -> dict[int, Scores]:

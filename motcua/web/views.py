@@ -4,14 +4,27 @@ from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from motcua.accounts.roles import Capability, has_capability
 from motcua.accounts.summary import account_summary
 from motcua.dossiers.models import Dossier
 from motcua.procedures.models import Procedure
 from motcua.units.models import Unit
+from motcua.web import dashboard as dashboard_page
+from motcua.web import indicator_page, unit_page
+from motcua.web.context import page_context
+from motcua.web.nav import safe_reverse
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    """The landing page: what this installation holds."""
+    """``/``: the dashboard for staff who may see figures; a landing page otherwise."""
+    if has_capability(request.user, Capability.VIEW_INDICATORS):
+        return dashboard(request)
+    return landing(request)
+
+
+def landing(request: HttpRequest) -> HttpResponse:
+    """For visitors: the citizen portal and the staff sign-in; for a signed-in account
+    without figures, its roles and scope."""
     levels = dict(
         Unit.objects.filter(valid_to__isnull=True)
         .values_list("level")
@@ -23,8 +36,33 @@ def home(request: HttpRequest) -> HttpResponse:
         "procedure_count": Procedure.objects.count(),
         "dossier_count": Dossier.objects.count(),
         "account": account_summary(request.user),
+        "portal_url": safe_reverse("portal:home"),
+        "petitions_url": safe_reverse("feedback:petitions"),
     }
     return render(request, "web/home.html", context)
+
+
+def dashboard(request: HttpRequest) -> HttpResponse:
+    ctx = page_context(request)
+    context = dashboard_page.build(ctx) | {"ctx": ctx, "picker": ctx.picker}
+    context["campaign_links"] = {
+        c.pk: safe_reverse("campaigns:detail", c.pk) for c in context["campaigns"]
+    }
+    return render(request, "web/dashboard.html", context)
+
+
+def unit(request: HttpRequest, code: str) -> HttpResponse:
+    ctx = page_context(request)
+    context = unit_page.build(ctx, code) | {"ctx": ctx, "picker": ctx.picker}
+    return render(request, "web/unit.html", context)
+
+
+def indicator(request: HttpRequest, indicator_code: str) -> HttpResponse:
+    ctx = page_context(request)
+    page = indicator_page.build(ctx, request, indicator_code)
+    if request.GET.get("format") == "xlsx":
+        return indicator_page.xlsx(ctx, page)
+    return render(request, "web/indicator.html", {"ctx": ctx, "picker": ctx.picker, "page": page})
 
 
 def health(request: HttpRequest) -> HttpResponse:
