@@ -7,7 +7,9 @@ from urllib.parse import urlencode
 
 from django import template
 from django.template.defaultfilters import floatformat
-from django.utils.safestring import SafeString
+from django.utils.html import format_html
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
 
 from motcua.web import charts
 
@@ -46,3 +48,24 @@ def urlencode_dict(params: dict[str, str]) -> str:
 @register.simple_tag
 def bar(value: float | None, target: float | None, label: str) -> SafeString:
     return charts.progress_bar(value, target, label=f"{label}: {pct(value)}")
+
+
+@register.simple_tag
+def change(value: float | None, digits: int = 2) -> SafeString:
+    """A change with its direction (▲/▼, and in words for screen readers)."""
+    if value is None:
+        return mark_safe('<span class="change muted">—</span>')  # noqa: S308 - constant
+    if abs(value) < 0.00005:
+        return mark_safe('<span class="change muted">= 0</span>')  # noqa: S308 - constant
+    text = floatformat(value, digits)
+    if value > 0:
+        return format_html(
+            '<span class="change up">▲ +{}<span class="visually-hidden"> {}</span></span>',
+            text,
+            _("tăng"),
+        )
+    return format_html(
+        '<span class="change down">▼ {}<span class="visually-hidden"> {}</span></span>',
+        text,
+        _("giảm"),
+    )
