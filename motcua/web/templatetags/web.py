@@ -54,9 +54,9 @@ def bar(value: float | None, target: float | None, label: str) -> SafeString:
 def change(value: float | None, digits: int = 2) -> SafeString:
     """A change with its direction (▲/▼, and in words for screen readers)."""
     if value is None:
-        return mark_safe('<span class="change muted">—</span>')  # noqa: S308 - constant
+        return mark_safe('<span class="change muted">—</span>')
     if abs(value) < 0.00005:
-        return mark_safe('<span class="change muted">= 0</span>')  # noqa: S308 - constant
+        return mark_safe('<span class="change muted">= 0</span>')
     text = floatformat(value, digits)
     if value > 0:
         return format_html(
