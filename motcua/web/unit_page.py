@@ -4,7 +4,6 @@ with the reason) and its overdue and nearly-due dossiers."""
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
@@ -239,29 +238,10 @@ def breadcrumbs(ctx: PageContext, unit: figures.UnitRef) -> list[figures.UnitRef
     return list(reversed(chain))
 
 
-def build(ctx: PageContext, code: str) -> dict[str, Any]:
-    unit = find_unit(ctx, code)
-    period = ctx.chosen.period
-    fs = figures.index_set(period.end)
-    subtree = figures.units_under(ctx.fc, period, [unit.id])
-    children = [u for u in subtree if u.parent_id == unit.id]
-    figs = figures.figures(ctx.fc, fs, None, [unit.id], period)
-    worst = losses(fs, figs, unit.id)
-    costly = [w for w in worst if w.missing > 0][:COSTLY_INDICATORS]
-    campaigns = dashboard.campaigns_of(ctx)
-    by_level: dict[str, list[figures.UnitRef]] = defaultdict(list)
-    for child in children:
-        by_level[child.level].append(child)
+def due_context(ctx: PageContext, unit: figures.UnitRef) -> dict[str, Any]:
+    """The live part of the page (as of now): overdue and nearly-due dossiers."""
     due = due_dossiers(ctx, unit)
     return {
-        "unit": unit,
-        "breadcrumbs": breadcrumbs(ctx, unit),
-        "headline": dashboard.headlines(ctx, [unit])[0],
-        "losses": worst,
-        "sub_units": sub_unit_costs(ctx, fs, unit, children, costly),
-        "children": children,
-        "procedures": procedure_costs(ctx, fs, unit, costly),
-        "plan": dashboard.plan_rows(ctx, unit, campaigns),
         "due": due,
         "due_tables": [
             (_("Quá hạn"), due["overdue"], due["overdue_count"], "overdue"),
@@ -272,5 +252,27 @@ def build(ctx: PageContext, code: str) -> dict[str, Any]:
                 "nearly-due",
             ),
         ],
+    }
+
+
+def build(ctx: PageContext, unit: figures.UnitRef) -> dict[str, Any]:
+    """The figures part of the page (cacheable: a function of the data and the period)."""
+    period = ctx.chosen.period
+    fs = figures.index_set(period.end)
+    subtree = figures.units_under(ctx.fc, period, [unit.id])
+    children = [u for u in subtree if u.parent_id == unit.id]
+    figs = figures.figures(ctx.fc, fs, None, [unit.id], period)
+    worst = losses(fs, figs, unit.id)
+    costly = [w for w in worst if w.missing > 0][:COSTLY_INDICATORS]
+    campaigns = dashboard.campaigns_of(ctx)
+    return {
+        "unit": unit,
+        "breadcrumbs": breadcrumbs(ctx, unit),
+        "headline": dashboard.headlines(ctx, [unit])[0],
+        "losses": worst,
+        "sub_units": sub_unit_costs(ctx, fs, unit, children, costly),
+        "children": children,
+        "procedures": procedure_costs(ctx, fs, unit, costly),
+        "plan": dashboard.plan_rows(ctx, unit, campaigns),
         "index_set": fs,
     }
