@@ -203,7 +203,11 @@ def due_dossiers(ctx: PageContext, unit: figures.UnitRef) -> dict[str, Any]:
     if ctx.reference != ctx.today:
         now = dt.datetime.combine(ctx.reference + dt.timedelta(days=1), dt.time.min, local_zone())
     members = figures.members_of(ctx.fc, unit.id, ctx.chosen.period)
-    base = Dossier.objects.filter(unit_id__in=members, status__in=OPEN_STATUSES)
+    # finished_at IS NULL (true of every open dossier) lets the (unit, finished_at) index
+    # answer: the (status, due_at) one would read every open dossier of the province.
+    base = Dossier.objects.filter(
+        unit_id__in=members, finished_at__isnull=True, status__in=OPEN_STATUSES
+    )
     overdue = base.filter(due_at__lt=now)
     soon = base.filter(due_at__gte=now, due_at__lt=now + dt.timedelta(days=NEARLY_DUE_DAYS))
     fields = ("code", "due_at", "received_at", "status", "procedure__name", "unit__name")
