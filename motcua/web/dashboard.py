@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Q
+from django.utils.formats import number_format
 from django.utils.translation import get_language
 
 from motcua.campaigns.evaluation import evaluate
@@ -183,7 +184,9 @@ def trend(ctx: PageContext, root: figures.UnitRef) -> tuple[list[TrendPoint], An
         title=f"Điểm Bộ chỉ số 766 theo tuần — {root.name}",
         desc=(
             f"{TREND_WEEKS} tuần đến {last.end:%d/%m/%Y}; "
-            + "; ".join(f"{p.label}: {p.total:.1f}" for p in points if p.total is not None)
+            + "; ".join(
+                f"{p.label}: {number_format(p.total, 1)}" for p in points if p.total is not None
+            )
         ),
         y_max=fs.max_score,
         chart_id="trend",
