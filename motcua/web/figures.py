@@ -84,22 +84,39 @@ def figures(
     period: Period,
 ) -> dict[tuple[int, str], Figure]:
     raw = raw_counts(fc, fs.id, codes, unit_ids, period)
+    by_code = {i.code: i for i in fs.indicators}
     return {
-        key: Figure(key[0], fs.get(key[1]), b, a, factors) for key, (b, a, factors) in raw.items()
+        key: Figure(key[0], by_code[key[1]], b, a, factors) for key, (b, a, factors) in raw.items()
     }
+
+
+def members_of(fc: FigureCache, unit_id: int, period: Period) -> list[int]:
+    """The units whose dossiers count for ``unit_id`` in the period (its subtree, history
+    respected), as the engine sums them."""
+
+    def work() -> list[int]:
+        return sorted(rollup_map(period.start, period.end).get(unit_id, {unit_id}))
+
+    return fc.get(("members", unit_id, period.start, period.end), work)
 
 
 def scores(
     fc: FigureCache, fs: FormulaSet, unit_ids: Sequence[int], period: Period
 ) -> dict[int, Scores]:
     """Each unit's total and group scores in the scored set ``fs``."""
-    found = figures(fc, fs, None, unit_ids, period)
-    result: dict[int, Scores] = {}
-    for g in group_scores(fs, found.values()):
-        s = result.setdefault(g.unit_id, Scores(0.0, {}))
-        s.groups[g.group.code] = g.score
-        result[g.unit_id] = Scores(s.total + (g.score or 0.0), s.groups)
-    return result
+    ids = tuple(sorted(set(unit_ids)))
+
+    def work() -> dict[int, tuple[float, dict[str, float | None]]]:
+        found = figures(fc, fs, None, ids, period)
+        result: dict[int, tuple[float, dict[str, float | None]]] = {}
+        for g in group_scores(fs, found.values()):
+            total, groups = result.get(g.unit_id, (0.0, {}))
+            groups[g.group.code] = g.score
+            result[g.unit_id] = (total + (g.score or 0.0), groups)
+        return result
+
+    found = fc.get(("scores", fs.id, ids, period.start, period.end), work)
+    return {uid: Scores(total, groups) for uid, (total, groups) in found.items()}
 
 
 def units_under(fc: FigureCache, period: Period, root_ids: Sequence[int] | None) -> list[UnitRef]:
