@@ -10,7 +10,9 @@ bench/RESULTS-pages.md. ``/healthz`` runs in the same loop as the baseline (a re
 that touches the database and nothing else).
 
 Add a page by appending ``(name, path)`` to :data:`PAGES`; ``{root}``, ``{district}`` and
-``{commune}`` are replaced by unit codes found in the database.
+``{commune}`` are replaced by unit codes found in the database (``{district_id}``,
+``{commune_id}`` by their ids), ``{dossier}`` by a dossier's code, ``{code_prefix}`` by its
+code without its last 3 characters and ``{procedure_words}`` by a procedure's name without accents.
 """
 
 from __future__ import annotations
@@ -45,6 +47,20 @@ PAGES: list[tuple[str, str]] = [
     ("indicator: PROGRESS_ON_TIME, district", "/chi-so/PROGRESS_ON_TIME/?unit={district}"),
     ("indicator: online_received, province", "/chi-so/online_received/?unit={root}"),
     ("indicator: page 3, commune, month", "/chi-so/on_time/?unit={commune}&period=month&page=3"),
+    # dossier pages (docs/web-dossiers.md)
+    ("dossiers: list", "/ho-so/"),
+    ("dossiers: page 50", "/ho-so/?page=50"),
+    ("dossiers: 200 a page", "/ho-so/?size=200"),
+    ("dossiers: status processing", "/ho-so/?status=4"),
+    ("dossiers: overdue, by due date", "/ho-so/?due=overdue&sort=due"),
+    ("dossiers: district, online, this year", "/ho-so/?unit={district_id}&online=on&period=year"),
+    ("dossiers: search procedure", "/ho-so/?q={procedure_words}"),
+    ("dossiers: search 'chung thuc'", "/ho-so/?q=chung+thuc"),
+    ("dossiers: search name", "/ho-so/?q=nguyen+van"),
+    ("dossiers: search code prefix", "/ho-so/?q={code_prefix}"),
+    ("dossiers: search + commune", "/ho-so/?q={procedure_words}&unit={commune_id}"),
+    ("dossier: detail", "/ho-so/{dossier}/"),
+    ("campaigns: list", "/chien-dich/"),
 ]
 
 
@@ -91,7 +107,12 @@ children = UnitParent.objects.values_list("unit_id", flat=True)
 root = Unit.objects.exclude(pk__in=children).order_by("pk").first()
 district = Unit.objects.filter(level="district").order_by("code").first()
 commune = Unit.objects.filter(level="commune").order_by("code").first()
-print(root.code, district.code, commune.code)
+from motcua.core.text import fold
+from motcua.dossiers.models import Dossier
+from motcua.procedures.models import Procedure
+dossier = Dossier.objects.filter(unit__level="district").order_by("id").first()
+words = fold(Procedure.objects.order_by("-id").first().name).replace(" ", "+")
+print(root.code, district.code, commune.code, district.pk, commune.pk, dossier.code, words)
 """
     out = subprocess.run(
         [str(BIN / "motcua"), "shell", "-c", script],
@@ -100,7 +121,17 @@ print(root.code, district.code, commune.code)
         capture_output=True,
         text=True,
     ).stdout.split()
-    return {"root": out[-3], "district": out[-2], "commune": out[-1]}
+    root, district, commune, district_id, commune_id, dossier, words = out[-7:]
+    return {
+        "root": root,
+        "district": district,
+        "commune": commune,
+        "district_id": district_id,
+        "commune_id": commune_id,
+        "dossier": dossier,
+        "code_prefix": dossier[:-3],
+        "procedure_words": words,
+    }
 
 
 class Browser:
