@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 
-.PHONY: run test setup setup-dev lint typecheck pytest migrate bench bench-indicators clean openapi
+.PHONY: run test setup setup-dev lint typecheck pytest migrate bench bench-indicators bench-pages clean openapi
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -53,6 +53,9 @@ bench: $(VENV)/.bench
 
 bench-indicators: $(VENV)/.bench
 	$(BIN)/python -m bench.indicator_speed $(BENCH_ARGS)
+
+bench-pages: $(VENV)/.dev
+	$(BIN)/python -m bench.pages_speed $(BENCH_ARGS)
 
 openapi: setup
 	$(BIN)/motcua api schema --output docs/openapi.json

@@ -13,6 +13,7 @@ import io
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from django.db import transaction
 
@@ -334,3 +335,33 @@ def flags(plans: list[Plan], as_of: dt.date) -> list[Flag]:
             if missing:
                 result.append(Flag(task, "missing_report", frozenset(missing)))
     return result
+
+
+def report_progress(
+    task: PlanTask,
+    *,
+    unit_id: int,
+    status: str,
+    note: str,
+    actor: Actor,
+    on: dt.date,
+    evidence: Any = None,
+) -> TaskReport:
+    """A lead unit's progress report on a task, with its audit record (one transaction)."""
+    if unit_id not in lead_unit_ids(task):
+        raise PlanImportError(f"unit {unit_id} does not lead task {task.number}")
+    with transaction.atomic():
+        report = TaskReport(task=task, unit_id=unit_id, reported_on=on, status=status, note=note)
+        if evidence:
+            report.evidence = evidence
+        report.save()
+        record(
+            "plan_task.report",
+            actor=actor,
+            object_type="plan_task",
+            object_id=task.pk,
+            unit_id=unit_id,
+            status=status,
+            evidence=bool(evidence),
+        )
+    return report

@@ -210,7 +210,7 @@ DOSSIER_COLUMNS = (
     "refused_at", "returned_at", "result_delivery", "submitted_place", "handling_unit_name",
     "vneid_verified", "online_paid", "national_databases", "components", "fees", "results",
     "supplements", "sync_state", "synced_at", "content_hash", "version", "created_at",
-    "updated_at",
+    "updated_at", "applicant_key",
 )  # fmt: skip
 FLAG_COLUMNS = (
     "has_digitized_component", "all_components_filed", "has_result_file", "reused",
@@ -336,6 +336,7 @@ class _DossierWriter:
             1,
             self.stamp,
             self.stamp,
+            person.key,
             *flags,
         )
 
@@ -378,6 +379,7 @@ class _Person:
             century = bits % 2 + (2 if year >= 100 else 0)
             id_number = f"067{century}{year % 100:02d}{bits * 37 % 10**6:06d}"
         phone = f"09{bits * 7717 % 10**8:08d}"
+        self.key = fold(self.name)
         self.id_masked = pii.mask(id_number)
         self.id_hash = pii.id_hash(id_number)
         self.phone_masked = pii.mask(phone)

@@ -30,7 +30,17 @@ from motcua.dossiers.signals import dossier_changed
 # Left out of the content a "created" event records: the key, the bookkeeping, the sync state,
 # and the encrypted blob (personal data is never copied into the history in clear).
 CONTENT_EXCLUDED = frozenset(
-    {"id", "pii", "content_hash", "version", "created_at", "updated_at", "sync_state", "synced_at"}
+    {
+        "id",
+        "pii",
+        "content_hash",
+        "version",
+        "created_at",
+        "updated_at",
+        "sync_state",
+        "synced_at",
+        "applicant_key",  # derived from applicant_name (search)
+    }
 )
 
 

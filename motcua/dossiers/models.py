@@ -14,9 +14,12 @@ for display and a keyed hash for exact search; see motcua.dossiers.pii.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from motcua.core.text import fold
 from motcua.procedures.models import Procedure
 from motcua.units.models import Unit
 
@@ -87,6 +90,10 @@ class Dossier(models.Model):
         _("loại đối tượng"), choices=ApplicantType.choices, default=ApplicantType.CITIZEN
     )
     applicant_name = models.CharField(_("chủ hồ sơ"), max_length=255, blank=True)
+    # fold(applicant_name): the list page's accent-insensitive name search (by prefix, on an
+    # index). Every writer fills it: save() here, the importer (columns_of), the demo.
+    # Nullable so that adding it to a large SQLite table is an ALTER TABLE, not a copy.
+    applicant_key = models.CharField(max_length=255, null=True, blank=True, editable=False)
     applicant_id_masked = models.CharField(_("số giấy tờ"), max_length=40, blank=True)
     applicant_id_hash = models.CharField(max_length=64, blank=True, db_index=True)
     phone_masked = models.CharField(_("số điện thoại"), max_length=40, blank=True)
@@ -144,10 +151,23 @@ class Dossier(models.Model):
             models.Index(fields=["unit", "finished_at"]),
             models.Index(fields=["received_at"]),
             models.Index(fields=["status", "due_at"]),
+            models.Index(fields=["due_at"], name="dossier_due_at"),
+            models.Index(
+                fields=["applicant_key"],
+                name="dossier_applicant_key",
+                opclasses=["varchar_pattern_ops"],  # LIKE 'x%' on PostgreSQL; SQLite ignores it
+            ),
         ]
 
     def __str__(self) -> str:
         return self.code
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.applicant_key = fold(self.applicant_name)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "applicant_name" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "applicant_key"}
+        super().save(*args, **kwargs)
 
     @property
     def is_finished(self) -> bool:
@@ -222,3 +242,36 @@ class Payment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.reference} {self.amount} {self.state}"
+
+
+class ImportUpload(models.Model):
+    """A file uploaded on the import page: checked (a preview), then applied once.
+
+    The file is kept under ``VAR_DIR/imports/<token>/`` until it is applied; ``preview``
+    and ``result`` hold what the ingestion reported (counts and the first errors).
+    Confirming an applied upload again changes nothing (``state`` is checked under a lock).
+    """
+
+    class State(models.TextChoices):
+        CHECKED = "checked", _("Đã kiểm tra")
+        APPLIED = "applied", _("Đã nhập")
+
+    token = models.CharField(max_length=32, unique=True, editable=False)
+    user = models.ForeignKey(
+        "auth.User", on_delete=models.CASCADE, related_name="+", verbose_name=_("người tải lên")
+    )
+    filename = models.CharField(_("tên tệp"), max_length=255)
+    size = models.PositiveBigIntegerField(_("kích thước"))
+    sha256 = models.CharField(max_length=64)
+    state = models.CharField(_("tình trạng"), max_length=10, choices=State.choices)
+    preview = models.JSONField(default=dict)
+    result = models.JSONField(default=dict)
+    created_at = models.DateTimeField(auto_now_add=True)
+    applied_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("tệp nhập hồ sơ")
+        verbose_name_plural = _("tệp nhập hồ sơ")
+
+    def __str__(self) -> str:
+        return f"{self.filename} ({self.state})"

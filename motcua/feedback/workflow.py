@@ -27,6 +27,7 @@ from motcua.dossiers import pii
 from motcua.dossiers.models import Dossier
 from motcua.feedback import deadlines
 from motcua.feedback.models import AnswerVote, Petition, PetitionEvent, PetitionState
+from motcua.indicators.signals import figures_changed
 from motcua.procedures.models import Procedure
 from motcua.units.models import Unit
 
@@ -302,6 +303,7 @@ def vote(petition_id: int, voter_key: str, value: int) -> Petition:
         if old is not None:
             changes["dislikes" if value > 0 else "likes"] -= 1
         Petition.objects.filter(pk=petition.pk).update(**changes)
+        figures_changed.send(sender=vote)
         petition.refresh_from_db()
     return petition
 

@@ -37,6 +37,7 @@ from motcua.demo.fastinsert import Inserter
 from motcua.indicators.models import DailyFact, MeasureBuilt, ProcedureActivity, RunningTotal
 from motcua.indicators.period import Period
 from motcua.indicators.predicates import Pred
+from motcua.indicators.signals import figures_changed
 from motcua.indicators.windows import EPOCH, OPEN_LAG, SPAN_CLASS, Measure, Term, decompose
 
 UnitYear = tuple[int, int]
@@ -209,6 +210,7 @@ def build(pairs: set[UnitYear] | None) -> None:
         _build_activity(procedure, scope)
         if pairs is None:
             mark_all_built()
+        figures_changed.send(sender=build)
 
 
 def _scope(pairs: set[UnitYear] | None) -> Any:

@@ -1,17 +1,35 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 
+from motcua.accounts.roles import Capability, has_capability
 from motcua.accounts.summary import account_summary
 from motcua.dossiers.models import Dossier
 from motcua.procedures.models import Procedure
 from motcua.units.models import Unit
+from motcua.web import dashboard as dashboard_page
+from motcua.web import indicator_page, unit_page
+from motcua.web.context import PageContext, page_context
+from motcua.web.nav import safe_reverse
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    """The landing page: what this installation holds."""
+    """``/``: the dashboard for staff who may see figures; a landing page otherwise."""
+    if has_capability(request.user, Capability.VIEW_INDICATORS):
+        return dashboard(request)
+    return landing(request)
+
+
+def landing(request: HttpRequest) -> HttpResponse:
+    """For visitors: the citizen portal and the staff sign-in; for a signed-in account
+    without figures, its roles and scope."""
     levels = dict(
         Unit.objects.filter(valid_to__isnull=True)
         .values_list("level")
@@ -23,8 +41,64 @@ def home(request: HttpRequest) -> HttpResponse:
         "procedure_count": Procedure.objects.count(),
         "dossier_count": Dossier.objects.count(),
         "account": account_summary(request.user),
+        "portal_url": safe_reverse("portal:home"),
+        "petitions_url": safe_reverse("feedback:petitions"),
     }
     return render(request, "web/home.html", context)
+
+
+def cached_body(ctx: PageContext, request: HttpRequest, name: str, *parts: Any, build: Any) -> str:
+    """The page's figures part, rendered once per data generation, scope, period, query
+    and language (it holds no per-request token: forms in it are GET forms)."""
+    key = (
+        f"body:{name}",
+        ctx.scope.unrestricted,
+        tuple(sorted(ctx.scope.roots)),
+        ctx.chosen.key,
+        ctx.chosen.period,
+        ctx.reference,
+        ctx.today,
+        tuple(sorted(request.GET.items())),
+        get_language(),
+        *parts,
+    )
+
+    def work() -> str:
+        context = build() | {"ctx": ctx, "picker": ctx.picker}
+        return render_to_string(f"web/{name}_body.html", context)
+
+    return mark_safe(ctx.fc.get(key, work))  # noqa: S308 - rendered by an autoescaping template
+
+
+def dashboard(request: HttpRequest) -> HttpResponse:
+    ctx = page_context(request)
+
+    def build() -> dict[str, Any]:
+        context = dashboard_page.build(ctx)
+        context["campaign_links"] = {
+            c.pk: safe_reverse("campaigns:detail", c.pk) for c in context["campaigns"]
+        }
+        return context
+
+    body = cached_body(ctx, request, "dashboard", build=build)
+    context = {"ctx": ctx, "body": body, "account": account_summary(request.user)}
+    return render(request, "web/dashboard.html", context)
+
+
+def unit(request: HttpRequest, code: str) -> HttpResponse:
+    ctx = page_context(request)
+    found = unit_page.find_unit(ctx, code)
+    body = cached_body(ctx, request, "unit", found.id, build=lambda: unit_page.build(ctx, found))
+    context = {"ctx": ctx, "unit": found, "body": body} | unit_page.due_context(ctx, found)
+    return render(request, "web/unit.html", context)
+
+
+def indicator(request: HttpRequest, indicator_code: str) -> HttpResponse:
+    ctx = page_context(request)
+    page = indicator_page.build(ctx, request, indicator_code)
+    if request.GET.get("format") == "xlsx":
+        return indicator_page.xlsx(ctx, page)
+    return render(request, "web/indicator.html", {"ctx": ctx, "picker": ctx.picker, "page": page})
 
 
 def health(request: HttpRequest) -> HttpResponse:

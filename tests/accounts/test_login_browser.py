@@ -23,6 +23,7 @@ def test_a_monitor_and_a_leader_each_see_their_scope(live_server, page) -> None:
     assert page.locator("#current-user").inner_text() == "alice"
     assert page.locator("#scope-units").inner_text().strip() == "Tỉnh P"
     assert "6 đơn vị trong phạm vi" in page.locator("#my-scope").inner_text()
+    page.locator("#current-user").click()  # the account menu holds the sign-out button
     page.get_by_role("button", name="Đăng xuất").click()
     page.wait_for_url(live_server.url + "/")
     assert page.locator("#my-scope").count() == 0

@@ -18,6 +18,14 @@ PROCEDURE = "1.001757"
 OTHER_PROCEDURE = "2.000488"
 
 
+@pytest.fixture(autouse=True)
+def _fresh_procedure_cache() -> None:
+    """Test databases roll back, so a data generation number can repeat between tests."""
+    from motcua.dossiers import search
+
+    search._FOLDED.clear()
+
+
 @pytest.fixture
 def catalogue(db: Any) -> dict[str, Any]:
     """Two units with DVCQG codes, one named only, and two procedures."""

@@ -504,6 +504,7 @@ def columns_of(item: Normalized, *, now: dt.datetime) -> tuple[Record, Record]:
         derive_flags(cols["components"], cols["fees"], cols["results"], cols["supplements"])
     )
     personal = {key: rec[key] for key in (*f.PII_TEXT, f.PII_LIST) if key in rec}
+    cols["applicant_key"] = fold(cols["applicant_name"])
     cols["updated_at"] = now
     return cols, personal
 

@@ -8,6 +8,11 @@ them all) but no longer written.
 Records are applied in file order. A MaHoSo that repeats is a later version of the same
 dossier (DVCQG resends a dossier on every change): an identical repeat changes nothing, a
 different one is applied as an update with its own ``updated`` event.
+
+``preview=True`` runs the same import and rolls it back: the report says what would be
+created, updated, unchanged and rejected (the import page shows it before confirming).
+``unit_ids`` limits the units records may belong to (the importing user's scope): a record
+for another unit is rejected.
 """
 
 from __future__ import annotations
@@ -16,8 +21,9 @@ import contextlib
 import gc
 import multiprocessing
 import os
+import zipfile
 from collections import deque
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,6 +32,7 @@ from typing import Any
 from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 
+from motcua.dossiers import formats as f
 from motcua.dossiers.ingest.normalize import Lookups, Normalizer
 from motcua.dossiers.ingest.prepare import Failed, Outcome, Prepared, Preparer
 from motcua.dossiers.ingest.readers import Item, read_file
@@ -57,6 +64,8 @@ def import_files(
     actor: str = "import",
     batch_size: int = BATCH_SIZE,
     workers: int | None = None,
+    preview: bool = False,
+    unit_ids: Collection[int] | None = None,
 ) -> ImportReport:
     """Import dossier files (DVCQG JSON / JSON Lines, CSV, XLSX) in one transaction.
 
@@ -69,7 +78,9 @@ def import_files(
         path = Path(p)
         count = _workers(path, workers, create_missing_procedures)
         sources.append(_Source(path.name, _file_items(path, raw_text=count > 1), count))
-    return _run(sources, create_missing_procedures, actor, batch_size)
+    return _run(
+        sources, create_missing_procedures, actor, batch_size, preview=preview, unit_ids=unit_ids
+    )
 
 
 def import_records(
@@ -112,7 +123,7 @@ def _file_items(path: Path, *, raw_text: bool) -> Iterator[Item]:
         yield from read_file(path, raw_text=raw_text)
     except UnicodeDecodeError as exc:
         yield "file", None, f"not UTF-8 text ({exc.reason} at byte {exc.start})"
-    except (OSError, ValueError) as exc:  # e.g. a broken XLSX archive
+    except (OSError, ValueError, zipfile.BadZipFile) as exc:  # e.g. a broken XLSX archive
         yield "file", None, f"cannot be read: {exc}"
 
 
@@ -121,15 +132,19 @@ def _run(
     create_missing: bool,
     actor: str,
     batch_size: int,
+    *,
+    preview: bool = False,
+    unit_ids: Collection[int] | None = None,
 ) -> ImportReport:
     report = ImportReport(sources=[source.name for source in sources])
     try:
         with _fewer_collections(), _sqlite_cache(), transaction.atomic(), series.batch():
             run = _ImportRun(report, create_missing, actor, batch_size)
+            run.unit_ids = None if unit_ids is None else frozenset(unit_ids)
             for source in sources:
                 run.consume(source)
-            if not report.ok:
-                raise _Rollback
+            if not report.ok or preview:
+                raise _Rollback  # a preview counts what would happen, then writes nothing
             run.refresh_aggregates()
     except _Rollback:
         pass
@@ -188,12 +203,19 @@ class _ImportRun:
         normalizer = Normalizer(Lookups.load(), creator)
         facts = FactReader.load()
         self.preparer = Preparer(normalizer, postgres=self.writer.postgres, now=now, facts=facts)
+        self.unit_ids: frozenset[int] | None = None  # None: any unit
 
     def consume(self, source: _Source) -> None:
         batch: dict[str, Prepared] = {}
         for outcome in _outcomes(source.items, self.preparer, source.workers):
             if isinstance(outcome, Failed):
                 self._reject(source.name, outcome)
+                continue
+            if self.unit_ids is not None and outcome.unit_id not in self.unit_ids:
+                reason = "unit outside your scope"
+                self._reject(
+                    source.name, Failed(outcome.where, outcome.code, [(f.UNIT_CODE, "", reason)])
+                )
                 continue
             if not self.report.ok:
                 continue  # checking only: nothing will be written

@@ -259,7 +259,7 @@ class Writer:
         for name, new in values.items():
             old = getattr(dossier, name)
             if old != new:
-                if name != "updated_at":
+                if name not in ("updated_at", "applicant_key"):
                     changes[name] = [_jsonable(old), _jsonable(new)]
                 setattr(dossier, name, new)
         old_personal = pii.reveal(dossier.pii)

@@ -1,0 +1,25 @@
+"""``Server-Timing``: how long the server spent on a response (bench/pages_speed.py reads
+it), with the figure cache's hits and misses when the page used it."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+from django.http import HttpRequest, HttpResponse
+
+
+class ServerTimingMiddleware:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        started = time.perf_counter()
+        response = self.get_response(request)
+        elapsed = (time.perf_counter() - started) * 1000
+        parts = [f"app;dur={elapsed:.1f}"]
+        fc = getattr(request, "figure_cache", None)
+        if fc is not None:
+            parts.append(f'cache;desc="hits={fc.hits} misses={fc.misses}"')
+        response.headers["Server-Timing"] = ", ".join(parts)
+        return response
