@@ -153,10 +153,12 @@ def intake_page(request: HttpRequest) -> HttpResponse:
 
 
 def _worklist(request: HttpRequest) -> QuerySet[Dossier]:
-    rows = dossiers_for(request.user, Dossier.objects.filter(status__in=OPEN_STATUSES))
-    status = request.GET.get("trang-thai")
-    if status and status.isdigit():
-        rows = rows.filter(status=int(status))
+    """The dossiers in progress by default; processed ones waiting to be returned (9) when
+    that status is chosen."""
+    status = request.GET.get("trang-thai") or ""
+    chosen = [int(status)] if status.isdigit() and int(status) in OPEN_STATUSES else None
+    in_progress = [s for s in OPEN_STATUSES if s != S.PROCESSED]
+    rows = dossiers_for(request.user, Dossier.objects.filter(status__in=chosen or in_progress))
     code = (request.GET.get("ma") or "").strip()
     if code:
         rows = rows.filter(code__icontains=code)
