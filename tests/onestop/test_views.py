@@ -81,6 +81,7 @@ def test_a_scan_is_stored_attached_and_kept_for_reuse_by_the_next_dossier(desk, 
     item = StoreItem.objects.get()
     lookup = client.post(intake_url(desk), applicant(action="lookup", key="form-key-2"))
     assert "Căn cước công dân" in lookup.content.decode()
+    assert AuditEvent.objects.filter(action="onestop.store_lookup", data__items=1).exists()
     client.post(intake_url(desk), applicant(key="form-key-2", paper="", reuse=[item.pk]))
     second = Dossier.objects.exclude(pk=first.pk).get()
     assert second.reused and second.from_data_store
