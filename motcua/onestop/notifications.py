@@ -22,13 +22,13 @@ from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
-from django.urls import NoReverseMatch, reverse
 from django.utils import timezone, translation
 
 from motcua.audit import log as audit
 from motcua.dossiers import pii
 from motcua.dossiers.models import Dossier, Status
 from motcua.dossiers.signals import dossier_status_changed
+from motcua.onestop import documents
 from motcua.onestop.models import Notification
 
 logger = logging.getLogger(__name__)
@@ -68,11 +68,7 @@ def _absolute(path: str) -> str:
 
 
 def status_link(code: str) -> str:
-    try:
-        path = reverse("portal:status", args=[code])
-    except NoReverseMatch:
-        path = f"/tra-cuu/{code}/"
-    return _absolute(path)
+    return documents.status_url(code, settings.PUBLIC_URL)
 
 
 def _context(dossier: Dossier, kind: str) -> dict[str, Any]:
