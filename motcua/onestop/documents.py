@@ -191,25 +191,23 @@ def receipt(dossier: Dossier, *, base_url: str, actor: Actor) -> bytes:
     return render_pdf("onestop/forms/01_receipt.html", context)
 
 
-def _step_actor(dossier: Dossier, status: Status) -> str:
-    """Who made the last step into ``status`` (from QuaTrinhXuLy)."""
+def _last_step(dossier: Dossier, status: Status) -> dict[str, Any] | None:
+    """The last processing step (QuaTrinhXuLy) into ``status``."""
     for step in reversed(dossier.steps):
         if str(step.get("TrangThai")) == str(status.value):
-            return str(step.get("NguoiXuLy") or "")
-    return ""
+            return dict(step)
+    return None
+
+
+def _step_actor(dossier: Dossier, status: Status) -> str:
+    step = _last_step(dossier, status)
+    return str(step.get("NguoiXuLy") or "") if step else ""
 
 
 def _creator(dossier: Dossier) -> str:
     """Who created the dossier (the counter officer, for a dossier received at once)."""
     first = dossier.events.order_by("seq").values_list("actor_label", flat=True).first()
     return first or ""
-
-
-def _last_step(dossier: Dossier, status: Status) -> dict[str, Any] | None:
-    for step in reversed(dossier.steps):
-        if str(step.get("TrangThai")) == str(status.value):
-            return dict(step)
-    return None
 
 
 def supplement_request(dossier: Dossier, index: int | None = None) -> bytes:

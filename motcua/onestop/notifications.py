@@ -22,13 +22,13 @@ from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
-from django.urls import NoReverseMatch, reverse
 from django.utils import timezone, translation
 
 from motcua.audit import log as audit
 from motcua.dossiers import pii
 from motcua.dossiers.models import Dossier, Status
 from motcua.dossiers.signals import dossier_status_changed
+from motcua.onestop import documents
 from motcua.onestop.models import Notification
 
 logger = logging.getLogger(__name__)
@@ -63,12 +63,12 @@ def after_commit(dossier_id: int, kind: str, *, seq: int) -> None:
     transaction.on_commit(lambda: send(dossier_id, kind, seq=seq), robust=True)
 
 
-def status_link(code: str) -> str:
-    try:
-        path = reverse("portal:status", args=[code])
-    except NoReverseMatch:
-        path = f"/tra-cuu/{code}/"
+def _absolute(path: str) -> str:
     return settings.PUBLIC_URL.rstrip("/") + path
+
+
+def status_link(code: str) -> str:
+    return documents.status_url(code, settings.PUBLIC_URL)
 
 
 def _context(dossier: Dossier, kind: str) -> dict[str, Any]:
@@ -85,6 +85,11 @@ def _context(dossier: Dossier, kind: str) -> dict[str, Any]:
         context["request"] = dossier.supplements[-1].get("NoiDungBoSung", "")
     if kind in (Kind.REFUSED, Kind.STOPPED) and dossier.steps:
         context["reason"] = dossier.steps[-1].get("NoiDungXuLy", "")
+    if kind == Kind.RESULT:
+        links = [r.get("DuongDanTepTinKetQua") for r in dossier.results]
+        path = next((str(link) for link in reversed(links) if link), "")
+        if path:
+            context["result_link"] = path if "://" in path else _absolute(path)
     if kind == Kind.APOLOGY:
         apology = Apology.objects.filter(dossier=dossier).order_by("-number").first()
         context["apology"] = apology

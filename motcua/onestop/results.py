@@ -1,48 +1,37 @@
-"""Finishing with a result: the seam to the signing app (motcua.signing).
+"""Finishing with a result: the signed electronic result of motcua.signing.
 
-When the signing app is installed and exposes ``issue_result(dossier, *, actor)``, the
-desk's finish issues a signed electronic result through it; otherwise the dossier is moved
-to 9 (processed) through the workflow without a result file. Either way the status change
-is ``dossiers.workflow.change_status``'s.
+``finish_with_result`` runs inside the desk's finish transaction, with the dossier locked
+and the rules checked. For a procedure with a result (``Procedure.requires_result``) it
+asks signing for the signed result (``signing.services.issue_result``: render, sign
+with the unit's certificate, store, record on the dossier; idempotent) and then moves the
+dossier to 9 through ``workflow.change_status``. Without the signing app installed, or for
+a procedure without a result document, only the status changes. A signing refusal (no
+certificate for the unit…) refuses the finish with signing's message.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
 from typing import Any
 
 from django.apps import apps
 
 from motcua.dossiers import workflow
 from motcua.dossiers.models import Dossier, Status
+from motcua.dossiers.workflow import WorkflowError
 
 
-def signed_result_issuer() -> Callable[..., Any] | None:
-    """signing's ``issue_result`` if that app is installed, else None."""
-    if not apps.is_installed("motcua.signing"):
-        return None
-    from importlib import import_module
-
-    for module in ("motcua.signing.services", "motcua.signing"):
-        try:
-            issuer = getattr(import_module(module), "issue_result", None)
-        except ImportError:
-            continue
-        if callable(issuer):
-            return issuer
-    return None
+class ResultNotIssued(WorkflowError):
+    """The signed result could not be issued; the message is signing's."""
 
 
 def finish_with_result(dossier: Dossier, *, actor: Any, at: dt.datetime, note: str) -> Dossier:
-    """Move a dossier under processing to 9, with a signed result when signing exists.
+    """Issue the signed result (when there is one to issue), then move the dossier to 9."""
+    if apps.is_installed("motcua.signing") and dossier.procedure.requires_result:
+        from motcua.signing.services import SigningError, issue_result
 
-    Runs inside the caller's transaction with the dossier locked.
-    """
-    issuer = signed_result_issuer()
-    if issuer is not None:
-        issuer(dossier, actor=actor)
-        dossier.refresh_from_db()
-        if dossier.status == Status.PROCESSED:
-            return dossier
+        try:
+            issue_result(dossier, actor=actor)
+        except SigningError as error:
+            raise ResultNotIssued(str(error)) from error
     return workflow.change_status(dossier.pk, Status.PROCESSED, actor=actor, at=at, note=note)

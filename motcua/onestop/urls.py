@@ -1,6 +1,15 @@
 from django.urls import path
 
-from motcua.onestop import views, views_forms
+from motcua.onestop import documents, views, views_forms
+
+# Forms 01–05 of a dossier: /mot-cua/<code>/<slug>.pdf (the slugs are in documents.FORMS).
+FORM_URLS = {
+    1: "receipt",
+    2: "supplement_form",
+    3: "refusal_form",
+    4: "apology_form",
+    5: "control_slip",
+}
 
 app_name = "onestop"
 
@@ -11,13 +20,13 @@ urlpatterns = [
     path("so-theo-doi/<str:unit_code>.pdf", views_forms.register, name="register"),
     path("ho-so/<str:code>/", views.dossier_page, name="dossier"),
     path("ho-so/<str:code>/<slug:action>", views.act, name="act"),
-    path("<str:code>/phieu-tiep-nhan.pdf", views_forms.receipt, name="receipt"),
-    path(
-        "<str:code>/phieu-yeu-cau-bo-sung.pdf",
-        views_forms.supplement_form,
-        name="supplement_form",
-    ),
-    path("<str:code>/phieu-tu-choi.pdf", views_forms.refusal_form, name="refusal_form"),
-    path("<str:code>/phieu-xin-loi.pdf", views_forms.apology_form, name="apology_form"),
-    path("<str:code>/phieu-kiem-soat.pdf", views_forms.control_slip, name="control_slip"),
+    *[
+        path(
+            f"<str:code>/{documents.FORMS[number].slug}.pdf",
+            views_forms.form,
+            {"number": number},
+            name=name,
+        )
+        for number, name in FORM_URLS.items()
+    ],
 ]

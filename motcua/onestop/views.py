@@ -28,7 +28,9 @@ from django.views.decorators.http import require_http_methods, require_POST
 from motcua.accounts.models import UnitAssignment
 from motcua.accounts.roles import Capability, Role, has_capability
 from motcua.accounts.scope import dossiers_for, scope_of
+from motcua.audit import log as audit
 from motcua.core.text import fold
+from motcua.dossiers import pii
 from motcua.dossiers.models import Dossier, Status
 from motcua.dossiers.workflow import WorkflowError, calendar
 from motcua.onestop import access, intake, services
@@ -80,13 +82,17 @@ LEVEL_FLAGS = {
 }
 
 
-def _procedures(query: str, unit: Unit) -> QuerySet[Procedure]:
-    """Accent-insensitive search by name, or by code, among the procedures of the unit's
-    level (cấp tỉnh / huyện / xã)."""
-    key = fold(query)
-    rows = Procedure.objects.filter(Q(name_key__contains=key) | Q(code__iexact=query.strip()))
+def _unit_procedures(unit: Unit) -> QuerySet[Procedure]:
+    """The procedures of the unit's level (cấp tỉnh / huyện / xã flags of the catalogue)."""
     flag = LEVEL_FLAGS.get(Level(unit.level))
+    rows = Procedure.objects.all()
     return (rows.filter(**{flag: True}) if flag else rows).order_by("code")
+
+
+def _procedures(query: str, unit: Unit) -> QuerySet[Procedure]:
+    """Accent-insensitive search by name, or by code, among the unit's procedures."""
+    match = Q(name_key__contains=fold(query)) | Q(code__iexact=query.strip())
+    return _unit_procedures(unit).filter(match)
 
 
 @login_required
@@ -98,7 +104,8 @@ def intake_page(request: HttpRequest) -> HttpResponse:
     unit = units.filter(code=request.GET.get("don-vi") or "").first() or units.first()
     query = (request.GET.get("q") or "").strip()
     found = _procedures(query, unit)[:20] if query and unit else []
-    procedure = Procedure.objects.filter(code=request.GET.get("thu-tuc") or "").first()
+    code = request.GET.get("thu-tuc") or ""
+    procedure = _unit_procedures(unit).filter(code=code).first() if unit and code else None
     context: dict[str, Any] = {
         "units": units,
         "unit": unit,
@@ -109,7 +116,7 @@ def intake_page(request: HttpRequest) -> HttpResponse:
     if procedure is None or unit is None:
         return render(request, "onestop/intake.html", context)
     applicant_id = "".join(str(request.POST.get("applicant_id") or "").split())
-    items = intake.store_items(applicant_id) if applicant_id else []
+    items = list(intake.store_items(applicant_id)) if applicant_id else []
     if request.method == "POST" and request.POST.get("action") == "receive":
         form = IntakeForm(request.POST, request.FILES, store_items=items)
         if form.is_valid():
@@ -143,6 +150,14 @@ def intake_page(request: HttpRequest) -> HttpResponse:
     elif request.method == "POST":  # "look up the store": the same form, with the items
         form = IntakeForm(request.POST, store_items=items)
         form.errors.clear()
+        if applicant_id:
+            audit.record(
+                "onestop.store_lookup",
+                actor=request.user,
+                object_type="store",
+                id_hash=pii.id_hash(applicant_id),
+                items=len(items),
+            )
     else:
         form = IntakeForm(initial={"key": secrets.token_hex(16)})
     context.update(form=form, items=items, looked_up=bool(applicant_id))
@@ -153,10 +168,12 @@ def intake_page(request: HttpRequest) -> HttpResponse:
 
 
 def _worklist(request: HttpRequest) -> QuerySet[Dossier]:
-    rows = dossiers_for(request.user, Dossier.objects.filter(status__in=OPEN_STATUSES))
-    status = request.GET.get("trang-thai")
-    if status and status.isdigit():
-        rows = rows.filter(status=int(status))
+    """The dossiers in progress by default; processed ones waiting to be returned (9) when
+    that status is chosen."""
+    status = request.GET.get("trang-thai") or ""
+    chosen = [int(status)] if status.isdigit() and int(status) in OPEN_STATUSES else None
+    in_progress = [s for s in OPEN_STATUSES if s != S.PROCESSED]
+    rows = dossiers_for(request.user, Dossier.objects.filter(status__in=chosen or in_progress))
     code = (request.GET.get("ma") or "").strip()
     if code:
         rows = rows.filter(code__icontains=code)

@@ -21,37 +21,14 @@ def pdf_response(data: bytes, filename: str) -> HttpResponse:
     return response
 
 
-def _form(request: HttpRequest, code: str, number: int) -> HttpResponse:
+@require_GET
+def form(request: HttpRequest, code: str, number: int) -> HttpResponse:
+    """Form 01–05 of a dossier (the URL names the form: ``onestop:receipt`` …)."""
     dossier = access.staff_dossier(request.user, code)
     data = access.form_pdf(
         dossier, number, base_url=request.build_absolute_uri("/"), actor=request.user
     )
     return pdf_response(data, f"{documents.FORMS[number].slug}-{dossier.code}.pdf")
-
-
-@require_GET
-def receipt(request: HttpRequest, code: str) -> HttpResponse:
-    return _form(request, code, 1)
-
-
-@require_GET
-def supplement_form(request: HttpRequest, code: str) -> HttpResponse:
-    return _form(request, code, 2)
-
-
-@require_GET
-def refusal_form(request: HttpRequest, code: str) -> HttpResponse:
-    return _form(request, code, 3)
-
-
-@require_GET
-def apology_form(request: HttpRequest, code: str) -> HttpResponse:
-    return _form(request, code, 4)
-
-
-@require_GET
-def control_slip(request: HttpRequest, code: str) -> HttpResponse:
-    return _form(request, code, 5)
 
 
 def _day(text: str | None, default: dt.date) -> dt.date:

@@ -63,12 +63,16 @@ def _user(username: str, role: Role, units: list[Unit]) -> User:
 
 
 def build_desk() -> Desk:
+    """The cast, with demo signing certificates for both communes (signed results)."""
+    from motcua.signing.credentials import demo_pki
+
     province = UnitFactory(code="H67", name="Tỉnh P")
     district = DistrictFactory(parent=province, code="H67.30", valid_to=None)
     commune = CommuneFactory(parent=district, code="H67.30.01", name="UBND xã Ea T'Ling")
     other_district = DistrictFactory(parent=province, code="H67.31", valid_to=None)
     other = CommuneFactory(parent=other_district, code="H67.31.01", name="UBND xã Khác")
     procedure = ProcedureFactory(code="1.001193", name="Đăng ký khai sinh")
+    demo_pki([commune, other])
     return Desk(
         commune=commune,
         other=other,
@@ -78,6 +82,14 @@ def build_desk() -> Desk:
         lan=_user("lan", Role.PROCESSING_OFFICER, [other]),
         hoa=_user("hoa", Role.UNIT_LEADER, [commune]),
     )
+
+
+@pytest.fixture(autouse=True)
+def signing_dir(settings: Any, tmp_path: Path) -> Path:
+    """Demo certificates in a temporary SIGNING_DIR (never the developer's var/)."""
+    settings.SIGNING_DIR = tmp_path / "signing"
+    settings.SIGNING_TRUST_ROOTS = []
+    return Path(settings.SIGNING_DIR)
 
 
 @pytest.fixture

@@ -97,8 +97,18 @@ def test_the_counter_receives_and_the_desk_processes_a_paper_dossier(
     text = pdf_text(page.request.get(base + form02.get_attribute("href")).body(), tmp_path)
     assert "giấy đăng ký kết hôn" in text
 
+    # The finish issued the signed electronic result (motcua.signing); poppler sees it.
+    result = page.locator("#dossier-results a").first
+    signed = page.request.get(base + result.get_attribute("href"))
+    assert signed.ok and signed.body().startswith(b"%PDF-")
+    path = tmp_path / "result.pdf"
+    path.write_bytes(signed.body())
+    check = subprocess.run(["pdfsig", str(path)], capture_output=True, text=True)
+    assert "Signature #1" in check.stdout
+
     dossier = Dossier.objects.get(code=code)
     assert dossier.status == Status.PROCESSED and dossier.supplement_count == 1
+    assert dossier.has_result_file
     # Nothing overflows the phone-sized window sideways.
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
     assert not [e for e in errors if "Content Security Policy" in e]

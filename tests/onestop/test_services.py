@@ -14,6 +14,7 @@ from motcua.dossiers.services import create_dossier
 from motcua.dossiers.workflow import TransitionNotAllowed
 from motcua.onestop import access, services
 from motcua.onestop.models import Notification
+from motcua.onestop.results import ResultNotIssued
 from tests.onestop.conftest import pdf_text
 
 pytestmark = pytest.mark.django_db
@@ -154,7 +155,9 @@ def test_an_apology_moves_the_date_prints_form_04_and_then_the_dossier_can_finis
     with django_capture_on_commit_callbacks(execute=True):
         finished = services.finish(dossier.pk, actor=desk.nam)
     assert finished.status == Status.PROCESSED
+    assert finished.has_result_file and finished.results[0]["DuongDanTepTinKetQua"]
     assert "đã có kết quả" in mail.outbox[-1].subject
+    assert finished.results[0]["DuongDanTepTinKetQua"] in mail.outbox[-1].body
 
 
 def test_an_apology_needs_a_later_date(desk):
@@ -208,3 +211,14 @@ def test_the_register_lists_a_units_dossiers_of_the_period(desk, tmp_path):
         documents.register(desk.commune, dt.date(2024, 9, 1), dt.date(2024, 9, 2)), tmp_path
     )
     assert first.code not in empty
+
+
+def test_a_unit_without_a_certificate_cannot_finish_and_is_told_why(desk):
+    from motcua.signing.models import SigningCredential
+
+    dossier = processing(desk)
+    SigningCredential.objects.all().delete()
+    with pytest.raises(ResultNotIssued, match="chứng thư ký số"):
+        services.finish(dossier.pk, actor=desk.nam)
+    assert Dossier.objects.get(pk=dossier.pk).status == Status.PROCESSING
+    assert AuditEvent.objects.filter(action="onestop.refused", data__step="finish").exists()

@@ -81,6 +81,7 @@ def test_a_scan_is_stored_attached_and_kept_for_reuse_by_the_next_dossier(desk, 
     item = StoreItem.objects.get()
     lookup = client.post(intake_url(desk), applicant(action="lookup", key="form-key-2"))
     assert "Căn cước công dân" in lookup.content.decode()
+    assert AuditEvent.objects.filter(action="onestop.store_lookup", data__items=1).exists()
     client.post(intake_url(desk), applicant(key="form-key-2", paper="", reuse=[item.pk]))
     second = Dossier.objects.exclude(pk=first.pk).get()
     assert second.reused and second.from_data_store
@@ -187,3 +188,17 @@ def test_the_register_is_printed_for_a_unit_in_scope_only(desk, client):
     assert response.status_code == 200 and response.content.startswith(b"%PDF-")
     other = reverse("onestop:register", args=[desk.other.code])
     assert client.get(other).status_code == 404
+
+
+def test_processed_dossiers_wait_for_return_under_their_own_filter(desk, client):
+    from motcua.onestop import services
+
+    done = desk.receive(received_at=timezone.now())
+    services.start_processing(done.pk, actor=desk.nam)
+    services.finish(done.pk, actor=desk.nam)
+    open_one = desk.receive(received_at=timezone.now())
+    client.force_login(desk.mai)
+    default = client.get(reverse("onestop:worklist")).content.decode()
+    assert open_one.code in default and done.code not in default
+    waiting = client.get(reverse("onestop:worklist"), {"trang-thai": "9"}).content.decode()
+    assert done.code in waiting and open_one.code not in waiting
