@@ -64,7 +64,10 @@ def owner(*, applicant_id: str = "", account: User | None = None, id_hash: str =
 
 def owner_of(dossier: Dossier) -> Owner:
     """The applicant of ``dossier`` as a store owner (ID hash, and the filing account)."""
-    return Owner(dossier.applicant_id_hash, account_of_tag(dossier.portal_account_id))
+    account_id = account_of_tag(dossier.portal_account_id)
+    if account_id is not None and not User.objects.filter(pk=account_id).exists():
+        account_id = None
+    return Owner(dossier.applicant_id_hash, account_id)
 
 
 def items_for(who: Owner) -> QuerySet[StoreItem]:

@@ -71,6 +71,19 @@ def _check_items(pieces: Sequence[Supplied], owner: store.Owner) -> None:
             raise FilingError(_("Giấy tờ đã chọn không có trong kho dữ liệu của bạn."))
 
 
+def log_refusal(account: Any, action: str, error: Exception, code: str = "") -> None:
+    """Every refused filing or supplement is logged and audited (``portal.refused``)."""
+    logger.warning("portal %s refused for %s: %s", action, code or "-", error)
+    audit.record(
+        "portal.refused",
+        actor=account,
+        object_type="dossier",
+        code=code,
+        step=action,
+        reason=str(error),
+    )
+
+
 def existing(token: str, account: User) -> Dossier | None:
     """The dossier already filed with this form token by this account, if any."""
     filing = OnlineFiling.objects.filter(token=token, account=account).first()

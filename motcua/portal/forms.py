@@ -160,10 +160,7 @@ class FilingForm(forms.Form):
             for item in items
         ]
         for component in self.components:
-            label = component.name + (
-                "" if component.required else " " + str(_("(không bắt buộc)"))
-            )
-            self.fields[f"tp_{component.code}"] = _upload_field(label)
+            self.fields[f"tp_{component.code}"] = _upload_field(_("Tải tệp lên"))
             self.fields[f"kho_{component.code}"] = forms.ChoiceField(
                 label=_("hoặc lấy từ kho dữ liệu"), choices=choices, required=False
             )

@@ -206,6 +206,7 @@ def file_dossier(request: HttpRequest, code: str) -> HttpResponse:
                 summary=form.cleaned_data["summary"],
             )
         except filing.FilingError as error:
+            filing.log_refusal(request.user, "file", error, procedure.code)
             form.add_error(None, str(error))
         else:
             if created:
@@ -214,6 +215,9 @@ def file_dossier(request: HttpRequest, code: str) -> HttpResponse:
                     _("Đã nộp hồ sơ. Mã hồ sơ của bạn: %(code)s.") % {"code": dossier.code},
                 )
             return redirect("portal:dossier", code=dossier.code)
+    if request.method == "POST" and form.errors:
+        fields = ", ".join(sorted(form.errors))
+        filing.log_refusal(request.user, "file", ValueError(f"invalid: {fields}"), procedure.code)
     return render(
         request,
         "portal/file.html",
@@ -255,19 +259,65 @@ def dossier_detail(request: HttpRequest, code: str) -> HttpResponse:
 def _render_dossier(
     request: HttpRequest, dossier: Dossier, form: SupplementForm, status: int = 200
 ) -> HttpResponse:
-    results = [r for r in dossier.results if r.get("DuongDanTepTinKetQua")]
     context = {
         "dossier": dossier,
         "supplement": _supplement_request(dossier),
         "form": form,
         "receipt_url": links.receipt_url(dossier),
-        "result_url": links.result_url(dossier),
-        "results": results,
+        "supplement_form_url": links.form_url(dossier, 2),
+        "refusal_form_url": links.form_url(dossier, 3),
+        "apology_form_url": links.form_url(dossier, 4),
+        "results": links.results(dossier),
+        "outstanding": links.outstanding(dossier),
         "payment_url": links.payment_url(dossier),
-        "fees_owed": links.fees_owed(dossier),
         "status_url": reverse("portal:status", args=[dossier.code]),
+        "confirmation_url": reverse("portal:confirmation", args=[dossier.code]),
     }
     return render(request, "portal/dossier.html", context, status=status)
+
+
+@citizen_required
+def confirmation(request: HttpRequest, code: str) -> HttpResponse:
+    """The submission confirmation (biên nhận nộp trực tuyến), printable, with a QR code of
+    the public status page; form 01 follows from the desk once the dossier is received."""
+    dossier = _own_dossier(request, code)
+    base = settings.PUBLIC_URL or request.build_absolute_uri("/")
+    status_url = base.rstrip("/") + reverse("portal:status", args=[dossier.code])
+    return render(
+        request,
+        "portal/confirmation.html",
+        {"dossier": dossier, "status_url": status_url, "qr": _qr(status_url)},
+    )
+
+
+@citizen_required
+def official_form(request: HttpRequest, code: str, number: int) -> HttpResponse:
+    """Forms 01–04 of the citizen's own dossier, from the desk (onestop.access)."""
+    dossier = _own_dossier(request, code)
+    try:
+        from motcua.onestop import access, documents
+    except ImportError:
+        raise Http404("forms are not installed here") from None
+    data = access.applicant_form(
+        dossier,
+        number,
+        account=request.user,
+        base_url=settings.PUBLIC_URL or request.build_absolute_uri("/"),
+    )
+    response = HttpResponse(data, content_type="application/pdf")
+    name = f"{documents.FORMS[number].slug}-{dossier.code}.pdf"
+    response["Content-Disposition"] = f'inline; filename="{name}"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def _qr(text: str) -> str:
+    """The QR code as an SVG data URI (the desk's forms draw it the same way)."""
+    try:
+        from motcua.onestop.documents import qr_data_uri
+    except ImportError:  # the desk app is not installed: no QR code, the link stays
+        return ""
+    return qr_data_uri(text)
 
 
 @citizen_required
@@ -284,6 +334,7 @@ def supplement(request: HttpRequest, code: str) -> HttpResponse:
                 note=form.cleaned_data["note"],
             )
         except (filing.FilingError, workflow.WorkflowError) as error:
+            filing.log_refusal(request.user, "supplement", error, dossier.code)
             form.add_error(None, str(error))
         else:
             messages.success(request, _("Đã gửi hồ sơ bổ sung. Hồ sơ tiếp tục được xử lý."))

@@ -37,8 +37,7 @@ def make_citizen(email: str, name: str, id_number: str) -> User:
     )
 
 
-@pytest.fixture
-def world(db) -> World:
+def build_world() -> World:
     district = DistrictFactory(valid_to=None)
     commune = CommuneFactory(parent=district)
     full = ProcedureFactory(
@@ -63,6 +62,11 @@ def world(db) -> World:
     an = make_citizen("an@example.vn", "Nguyễn Thị An", AN_ID)
     binh = make_citizen("binh@example.vn", "Trần Văn Bình", BINH_ID)
     return World(district, commune, full, partial, paper, an, binh)
+
+
+@pytest.fixture
+def world(db) -> World:
+    return build_world()
 
 
 @pytest.fixture(autouse=True)

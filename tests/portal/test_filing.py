@@ -132,6 +132,8 @@ def test_a_unit_that_does_not_handle_the_procedure_is_refused(client, world) -> 
     response = post_filing(client, world, unit=world.district.pk)
     assert response.status_code == 400
     assert Dossier.objects.count() == 0
+    refusal = AuditEvent.objects.get(action="portal.refused")
+    assert (refusal.data["step"], refusal.data["reason"]) == ("file", "invalid: unit")
 
 
 def test_filing_requires_a_citizen_account(client, world, django_user_model) -> None:

@@ -123,3 +123,42 @@ def test_the_status_page_is_rate_limited(client, world, filed, settings) -> None
 def test_the_lookup_form_leads_to_the_status_page(client, filed) -> None:
     response = client.get(reverse("portal:lookup"), {"code": filed.code.lower()})
     assert response["Location"] == reverse("portal:status", args=[filed.code])
+
+
+def test_the_citizen_gets_a_printable_confirmation_with_a_qr_code_at_once(
+    client, world, filed
+) -> None:
+    client.force_login(world.an)
+    page = client.get(reverse("portal:dossier", args=[filed.code])).content.decode()
+    assert reverse("portal:confirmation", args=[filed.code]) in page
+    assert "receipt-link" not in page  # form 01 comes with the receipt by the desk
+    confirmation = client.get(reverse("portal:confirmation", args=[filed.code])).content.decode()
+    assert filed.code in confirmation
+    assert 'src="data:image/svg+xml' in confirmation
+    assert "/tra-cuu/" + filed.code in confirmation
+    client.force_login(world.binh)
+    assert client.get(reverse("portal:confirmation", args=[filed.code])).status_code == 404
+
+
+def test_once_received_the_citizen_downloads_form_01(client, world, filed) -> None:
+    workflow.change_status(filed.pk, Status.RECEIVED, actor="officer")
+    client.force_login(world.an)
+    page = client.get(reverse("portal:dossier", args=[filed.code])).content.decode()
+    receipt = reverse("portal:form", kwargs={"code": filed.code, "number": 1})
+    assert receipt in page
+    response = client.get(receipt)
+    assert response.status_code == 200
+    assert response.content.startswith(b"%PDF-")
+    client.force_login(world.binh)
+    assert client.get(receipt).status_code == 404
+    # Forms the dossier does not have yet, and the desk's internal form 05, are 404s too.
+    client.force_login(world.an)
+    for number in (3, 5):
+        url = reverse("portal:form", kwargs={"code": filed.code, "number": number})
+        assert client.get(url).status_code == 404
+
+
+def test_fees_owed_are_shown_with_the_amount(client, world, filed) -> None:
+    client.force_login(world.an)
+    page = client.get(reverse("portal:dossier", args=[filed.code])).content.decode()
+    assert "Số tiền phải nộp: 2.000 đồng" in page
