@@ -186,3 +186,18 @@ def test_the_same_notification_at_once_twice_gives_one_payment(dossier, officer,
     assert AuditEvent.objects.filter(action="payment.success").count() == 1
     dossier.refresh_from_db()
     assert dossier.status == Status.PROCESSING
+
+
+@pytest.mark.django_db
+def test_a_payment_after_the_dossier_moved_on_is_recorded_without_touching_its_status(
+    client, dossier, started, officer
+):
+    from motcua.dossiers.workflow import change_status
+
+    change_status(dossier.pk, Status.PROCESSED, actor=officer)
+    assert send(client, notification(started.reference, 50_000)) == "00"
+    dossier.refresh_from_db()
+    assert dossier.status == Status.PROCESSED
+    assert dossier.online_paid == OnlinePaid.OWN_GATEWAY
+    assert [p.pk for p in successes(dossier)] == [started.pk]
+    assert dossier.version == dossier.events.count()
