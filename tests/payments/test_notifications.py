@@ -138,3 +138,66 @@ def test_a_flood_of_bad_signatures_is_answered_but_audited_only_up_to_the_limit(
         assert send(client, params) == "97"
     assert AuditEvent.objects.filter(action="payment.bad_signature").count() == BAD_SIGNATURE_LIMIT
     cache.clear()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_same_notification_at_once_twice_gives_one_payment(dossier, officer, monkeypatch):
+    """Two IPN deliveries racing (PostgreSQL row locks): one applies, the other is
+    answered 'already confirmed'."""
+    import threading
+    import time
+
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL: SQLite has no row locks (select_for_update is a no-op)")
+    from motcua.payments import config as payment_config
+    from motcua.payments.gateways import Found, Outcome
+
+    requested(dossier, officer)
+    payment, _url = services.start_online(dossier.pk, client_ip="1.1.1.1", return_url="http://x/")
+    slow = services._online_flag
+
+    def slowly(d):
+        time.sleep(0.3)  # hold the dossier lock so the other delivery queues behind it
+        return slow(d)
+
+    monkeypatch.setattr(services, "_online_flag", slowly)
+    outcome = Outcome(payment.reference, Found.SUCCESS, amount=50_000, gateway_txn="1")
+    answers: list[object] = []
+
+    def deliver() -> None:
+        try:
+            answers.append(
+                services.apply_outcome(
+                    outcome, gateway_key=payment_config.SANDBOX, source="ipn", actor="t"
+                )
+            )
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=deliver) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    assert sorted(str(a) for a in answers) == ["already", "applied"]
+    assert Payment.objects.filter(dossier=dossier, state=Payment.State.SUCCESS).count() == 1
+    assert AuditEvent.objects.filter(action="payment.success").count() == 1
+    dossier.refresh_from_db()
+    assert dossier.status == Status.PROCESSING
+
+
+@pytest.mark.django_db
+def test_a_payment_after_the_dossier_moved_on_is_recorded_without_touching_its_status(
+    client, dossier, started, officer
+):
+    from motcua.dossiers.workflow import change_status
+
+    change_status(dossier.pk, Status.PROCESSED, actor=officer)
+    assert send(client, notification(started.reference, 50_000)) == "00"
+    dossier.refresh_from_db()
+    assert dossier.status == Status.PROCESSED
+    assert dossier.online_paid == OnlinePaid.OWN_GATEWAY
+    assert [p.pk for p in successes(dossier)] == [started.pk]
+    assert dossier.version == dossier.events.count()
