@@ -3,7 +3,6 @@ cache following the data, the XLSX export, bounded queries."""
 
 from __future__ import annotations
 
-import datetime as dt
 from io import BytesIO
 
 import pytest
@@ -88,8 +87,8 @@ def _july(cast):
 def _engine(set_id: str, code: str, unit, period):
     from motcua.indicators.engine import compute
     from motcua.indicators.registry import formula_set
-    from motcua.web.figures import subset
     from motcua.units.history import rollup_map
+    from motcua.web.figures import subset
 
     fs = formula_set(set_id)
     members = {unit.pk: rollup_map(period.start, period.end).get(unit.pk, {unit.pk})}
