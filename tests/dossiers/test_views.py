@@ -235,3 +235,12 @@ def build_officer(cast: Cast):
     user = User.objects.create(username="olga")
     grant(user, Role.ONE_STOP_OFFICER, [cast.d1])
     return user
+
+
+def test_supplement_dates_read_as_dates(cast) -> None:
+    received = dt.datetime(2024, 8, 1, 9, 0, tzinfo=dt.UTC)
+    dossier = DossierFactory(
+        unit=cast.d1, supplemented=True, received_at=received, due_at=received + dt.timedelta(7)
+    )
+    text = client_for(cast.bob).get(reverse("dossiers:detail", args=[dossier.code])).content
+    assert "02/08/2024 16:00" in text.decode()  # NgayBoSung, local time (UTC+7)
