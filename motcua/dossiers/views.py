@@ -13,6 +13,7 @@ from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -36,7 +37,8 @@ def _require(request: HttpRequest, capability: Capability) -> User:
 def dossier_list(request: HttpRequest) -> HttpResponse:
     user = _require(request, Capability.VIEW_DOSSIERS)
     scope = scope_of(user)
-    units = scope.filter(Unit.objects.all(), "id").order_by("level", "code", "name")
+    visible = scope.filter(Unit.objects.all(), "id").order_by("level", "code", "name")
+    units: list[tuple[int, str]] = list(visible.values_list("pk", "name"))
     form = DossierFilterForm(request.GET or None, units=units)
     page = None
     if not request.GET or form.is_valid():
@@ -46,7 +48,12 @@ def dossier_list(request: HttpRequest) -> HttpResponse:
         page = search.page_of(queryset, _int(request.GET.get("page"), 1), size)
     query = request.GET.copy()
     query.pop("page", None)
-    context = {"form": form, "page": page, "query": query.urlencode()}
+    context = {
+        "form": form,
+        "page": page,
+        "query": query.urlencode(),
+        "detail_base": reverse("dossiers:list"),  # + code + "/" (no reverse() per row)
+    }
     return render(request, "dossiers/list.html", context, status=200 if page else 400)
 
 
