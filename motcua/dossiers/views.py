@@ -11,6 +11,7 @@ from typing import Any
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -43,7 +44,7 @@ def dossier_list(request: HttpRequest) -> HttpResponse:
     page = None
     if not request.GET or form.is_valid():
         filters = form.filters() if request.GET else search.Filters()
-        queryset = search.apply(dossiers_for(user), filters, timezone.now())
+        queryset = search.apply(_visible_dossiers(user, len(units)), filters, timezone.now())
         size = _int(request.GET.get("size"), search.PAGE_SIZE)
         page = search.page_of(queryset, _int(request.GET.get("page"), 1), size)
     query = request.GET.copy()
@@ -55,6 +56,14 @@ def dossier_list(request: HttpRequest) -> HttpResponse:
         "detail_base": reverse("dossiers:list"),  # + code + "/" (no reverse() per row)
     }
     return render(request, "dossiers/list.html", context, status=200 if page else 400)
+
+
+def _visible_dossiers(user: User, visible_units: int) -> QuerySet[Dossier]:
+    """The user's dossiers; without the list of unit ids when the scope holds every unit (a
+    monitor of the province root), so that counting by status or date reads only an index."""
+    if visible_units >= Unit.objects.count():
+        return Dossier.objects.all()
+    return dossiers_for(user)
 
 
 def _int(value: str | None, default: int) -> int:
