@@ -245,3 +245,19 @@ def test_supplement_dates_read_as_dates(cast) -> None:
     )
     text = client_for(cast.bob).get(reverse("dossiers:detail", args=[dossier.code])).content
     assert "02/08/2024 16:00" in text.decode()  # NgayBoSung, local time (UTC+7)
+
+
+def test_overdue_dossiers_sorted_by_due_date(cast) -> None:
+    now = timezone.now()
+    for days in (3, 9, 1):
+        DossierFactory(
+            unit=cast.d1,
+            processing=True,
+            received_at=now - dt.timedelta(days=20),
+            due_at=now - dt.timedelta(days=days),
+        )
+    response = client_for(cast.alice).get(
+        reverse("dossiers:list"), {"due": "overdue", "sort": "due"}
+    )
+    dues = [d.due_at for d in response.context["page"].rows]
+    assert len(dues) == 3 and dues == sorted(dues)
