@@ -8,9 +8,11 @@ from typing import Any
 
 from django.http import Http404, HttpRequest
 
-from motcua.accounts.roles import Capability, has_capability
-from motcua.accounts.scope import Scope, scope_of
+from motcua.accounts.roles import Capability, has_capability, is_unrestricted
+from motcua.accounts.scope import Scope, assigned_unit_ids, subtree_at_any_time
 from motcua.campaigns.models import Campaign
+from motcua.units.history import History
+from motcua.units.models import Unit
 from motcua.web import figures, periods
 from motcua.web.generation import FigureCache
 
@@ -40,6 +42,26 @@ def campaign_refs() -> dict[int, periods.CampaignRef]:
     return {row[0]: periods.CampaignRef(*row) for row in rows[:RECENT_CAMPAIGNS]}
 
 
+def cached_scope(request: HttpRequest, fc: FigureCache) -> Scope:
+    """The caller's scope by the rules of ``accounts.scope`` (its own functions), the unit
+    subtree cached by data generation (unit changes move it): reading the unit history is
+    the largest cost of a warm page. Roles and assignments are read live. The result is
+    stored where ``scope_of`` keeps its per-request cache, so later checks reuse it."""
+    user = request.user
+    if is_unrestricted(user):
+        everything = fc.get(
+            ("all-units",), lambda: frozenset(Unit.objects.values_list("id", flat=True))
+        )
+        scope = Scope(True, frozenset(), everything)
+    else:
+        roots = assigned_unit_ids(user)
+        key = ("subtree", tuple(sorted(roots)))
+        ids = fc.get(key, lambda: frozenset(subtree_at_any_time(History(), roots)))
+        scope = Scope(False, roots, ids if roots else frozenset())
+    user._motcua_scope = {None: scope}  # type: ignore[union-attr]
+    return scope
+
+
 def page_context(request: HttpRequest) -> PageContext:
     require_indicators(request)
     fc = FigureCache()
@@ -55,7 +77,7 @@ def page_context(request: HttpRequest) -> PageContext:
         chosen = periods.choose({}, reference, campaigns)
     picker = periods.picker(chosen, campaigns, request.GET, reference, today)
     return PageContext(
-        scope_of(request.user), fc, today, reference, campaigns, chosen, picker, error
+        cached_scope(request, fc), fc, today, reference, campaigns, chosen, picker, error
     )
 
 

@@ -55,6 +55,11 @@ class ChosenPeriod:
     label: str
     campaign: CampaignRef | None = None
 
+    @property
+    def relative(self) -> bool:
+        """This week, last week…: relative to the reference day."""
+        return self.key in CHOICES
+
     def query(self) -> dict[str, str]:
         """The query parameters that choose this period again."""
         if self.key == "custom":

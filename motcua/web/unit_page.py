@@ -197,37 +197,37 @@ OPEN_STATUSES = [s.value for s in Status if s not in FINISHED_STATUSES]
 
 
 def due_dossiers(ctx: PageContext, unit: figures.UnitRef) -> dict[str, Any]:
-    """Open dossiers past their due moment, and due within NEARLY_DUE_DAYS, as of now (or
-    the end of the reference day when the data stops before today)."""
-    now = dt.datetime.now(local_zone())
+    """Open dossiers past their due moment, and due within NEARLY_DUE_DAYS, as of this
+    minute (or the end of the reference day when the data stops before today). Cached per
+    minute and data generation: a status change or a new dossier shows at once."""
+    now = dt.datetime.now(local_zone()).replace(second=0, microsecond=0)
     if ctx.reference != ctx.today:
         now = dt.datetime.combine(ctx.reference + dt.timedelta(days=1), dt.time.min, local_zone())
     members = figures.members_of(ctx.fc, unit.id, ctx.chosen.period)
-    # finished_at IS NULL (true of every open dossier) lets the (unit, finished_at) index
-    # answer: the (status, due_at) one would read every open dossier of the province.
-    base = Dossier.objects.filter(
-        unit_id__in=members, finished_at__isnull=True, status__in=OPEN_STATUSES
-    )
-    overdue = base.filter(due_at__lt=now)
-    soon = base.filter(due_at__gte=now, due_at__lt=now + dt.timedelta(days=NEARLY_DUE_DAYS))
-    fields = ("code", "due_at", "received_at", "status", "procedure__name", "unit__name")
     detail = safe_reverse("dossiers:detail", "CODE")
 
-    def rows(qs: Any, order: str) -> list[dict[str, Any]]:
-        found = list(qs.order_by(order, "pk").values(*fields)[:DOSSIER_ROWS])
-        for row in found:
+    def work() -> dict[str, Any]:
+        # finished_at IS NULL (true of every open dossier) lets the (unit, finished_at)
+        # index answer: the (status, due_at) one would read every open dossier.
+        base = Dossier.objects.filter(
+            unit_id__in=members, finished_at__isnull=True, status__in=OPEN_STATUSES
+        )
+        overdue = base.filter(due_at__lt=now)
+        soon = base.filter(due_at__gte=now, due_at__lt=now + dt.timedelta(days=NEARLY_DUE_DAYS))
+        fields = ("code", "due_at", "status", "procedure__name")
+        return {
+            "overdue": list(overdue.order_by("due_at", "pk").values(*fields)[:DOSSIER_ROWS]),
+            "overdue_count": overdue.count(),
+            "soon": list(soon.order_by("due_at", "pk").values(*fields)[:DOSSIER_ROWS]),
+            "soon_count": soon.count(),
+        }
+
+    found = ctx.fc.get(("due", unit.id, now), work)
+    for name in ("overdue", "soon"):
+        for row in found[name]:
             row["url"] = detail.replace("CODE", row["code"]) if detail else None
             row["status_label"] = Status(row["status"]).label
-        return found
-
-    return {
-        "as_of": now,
-        "overdue": rows(overdue, "due_at"),
-        "overdue_count": overdue.count(),
-        "soon": rows(soon, "due_at"),
-        "soon_count": soon.count(),
-        "nearly_days": NEARLY_DUE_DAYS,
-    }
+    return found | {"as_of": now, "nearly_days": NEARLY_DUE_DAYS}
 
 
 def breadcrumbs(ctx: PageContext, unit: figures.UnitRef) -> list[figures.UnitRef]:

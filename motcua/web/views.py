@@ -75,9 +75,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
     def build() -> dict[str, Any]:
         context = dashboard_page.build(ctx)
-        context["campaign_links"] = {
-            c.pk: safe_reverse("campaigns:detail", c.pk) for c in context["campaigns"]
-        }
+        ids = {c.pk for c in context["campaigns"]} | set(ctx.campaigns)
+        context["campaign_links"] = {pk: safe_reverse("campaigns:detail", pk) for pk in ids}
         return context
 
     body = cached_body(ctx, request, "dashboard", build=build)

@@ -88,8 +88,8 @@ def _july(cast):
 def _engine(set_id: str, code: str, unit, period):
     from motcua.indicators.engine import compute
     from motcua.indicators.registry import formula_set
-    from motcua.web.figures import subset
     from motcua.units.history import rollup_map
+    from motcua.web.figures import subset
 
     fs = formula_set(set_id)
     members = {unit.pk: rollup_map(period.start, period.end).get(unit.pk, {unit.pk})}
@@ -218,3 +218,37 @@ def test_pages_use_a_bounded_number_of_queries_when_cached(
     for url in urls:
         with django_assert_max_num_queries(25):
             assert c.get(url).status_code == 200
+
+
+def test_the_dashboard_offers_a_campaign_outside_the_period_and_lists_its_units_at_risk(
+    client: Client,
+) -> None:
+    from motcua.campaigns.models import Campaign, Target
+
+    cast = build_cast()
+    _july(cast)
+    campaign = Campaign.objects.create(
+        name="Chiến dịch tháng 7",
+        start=dt.date(2024, 7, 1),
+        end=dt.date(2024, 7, 31),
+        scope_root=cast.province,
+        scope_levels=["district"],
+        indicators=["online_received"],
+        min_dossiers=1,
+    )
+    Target.objects.create(
+        campaign=campaign, indicator="online_received", level="district", kind="absolute", value=90
+    )
+    c = signed_in(client, cast.alice)
+    html = c.get("/?period=2024-09").content.decode()
+    assert f"?period=campaign:{campaign.pk}" in html.split('id="recent-campaigns"')[1]
+    html = c.get(f"/?period=campaign:{campaign.pk}").content.decode()
+    at_risk = html.split('id="at-risk"')[1].split("</table>")[0]
+    # Both districts are below 90% online; evaluated on the reference day (01/07, the last
+    # day with dossiers), before the campaign's end and with no snapshot to project from.
+    assert "Huyện Một" in at_risk and "Huyện Hai" in at_risk
+    assert at_risk.count("Có nguy cơ không đạt") == 2
+    # A leader sees only its own district in the list.
+    html = signed_in(Client(), cast.bob).get(f"/?period=campaign:{campaign.pk}").content.decode()
+    at_risk = html.split('id="at-risk"')[1].split("</table>")[0]
+    assert "Huyện Một" in at_risk and "Huyện Hai" not in at_risk
