@@ -189,6 +189,7 @@ def main() -> None:
     parser.add_argument("--n", type=int, default=30, help="warm requests per page")
     parser.add_argument("--port", type=int, default=8765)
     parser.add_argument("--no-write", action="store_true", help="do not append the results")
+    parser.add_argument("--only", default="", help="pages whose name matches (and the baseline)")
     args = parser.parse_args()
     prepare(args.source, args.work, args.reuse)
     codes = unit_codes(args.work)
@@ -206,6 +207,8 @@ def main() -> None:
         load_before = os.getloadavg()
         rows = []
         for name, template in PAGES:
+            if args.only and not (re.search(args.only, name) or name.startswith("baseline")):
+                continue
             path = template.format(**codes)
             status, cold_client, cold_server, _ = browser.get(path)
             assert status == 200, f"{path}: {status}"

@@ -12,7 +12,6 @@ from django.utils.translation import gettext_lazy as _
 from motcua.dossiers.models import Channel, Status
 from motcua.dossiers.search import SORTS, Filters
 from motcua.procedures.models import Procedure
-from motcua.units.models import Unit
 from motcua.web import periods
 
 DUE_CHOICES = [
@@ -59,13 +58,11 @@ class DossierFilterForm(forms.Form):
     online = forms.BooleanField(label=_("Chỉ hồ sơ trực tuyến"), required=False)
     sort = forms.ChoiceField(label=_("Sắp xếp"), required=False, choices=SORT_CHOICES)
 
-    def __init__(self, data: Any, *, units: Iterable[Unit]) -> None:
+    def __init__(self, data: Any, *, units: Iterable[tuple[int, str]]) -> None:
         super().__init__(data)
         unit_field = self.fields["unit"]
         assert isinstance(unit_field, forms.TypedChoiceField)
-        unit_field.choices = [("", _("Tất cả đơn vị trong phạm vi"))] + [
-            (u.pk, u.name) for u in units
-        ]
+        unit_field.choices = [("", _("Tất cả đơn vị trong phạm vi")), *units]
         period_field = self.fields["period"]
         assert isinstance(period_field, forms.ChoiceField)
         period_field.choices = [

@@ -39,6 +39,14 @@ def test_every_dossier_has_version_1_and_one_created_event(demo):
     assert events.count() == DossierEvent.objects.count() == Dossier.objects.count()
 
 
+def test_applicant_keys_are_the_folded_names(demo):
+    """The dossier list searches names through applicant_key (docs/web-dossiers.md)."""
+    from motcua.core.text import fold
+
+    rows = Dossier.objects.values_list("applicant_name", "applicant_key")[:500]
+    assert rows and all(key == fold(name) for name, key in rows)
+
+
 def test_dossiers_are_consistent_with_their_status(demo):
     finished = [3, 7, 8, 9, 10]
     assert not Dossier.objects.filter(status__in=finished, finished_at__isnull=True).exists()

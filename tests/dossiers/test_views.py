@@ -174,9 +174,10 @@ def test_the_list_needs_the_same_queries_whatever_the_page_size(
     DossierFactory.create_batch(60, unit=cast.d1, procedure=procedure, received=True)
     alice = client_for(cast.alice)
     alice.get(reverse("dossiers:list"), {"q": "chung thuc"})  # the folded catalogue cached
-    # session, user, roles, scope (6), units, data generation (search), count, rows
+    # session, user, roles, scope (6), units (choices, count), data generation (search),
+    # count, rows
     for params, rows in (({"size": 5}, 5), ({"size": 60}, 60), ({"page": 2}, 10)):
-        with django_assert_max_num_queries(13):
+        with django_assert_max_num_queries(14):
             page = alice.get(reverse("dossiers:list"), {"q": "chung thuc", **params})
         assert len(page.context["page"].rows) == rows
 
@@ -235,3 +236,28 @@ def build_officer(cast: Cast):
     user = User.objects.create(username="olga")
     grant(user, Role.ONE_STOP_OFFICER, [cast.d1])
     return user
+
+
+def test_supplement_dates_read_as_dates(cast) -> None:
+    received = dt.datetime(2024, 8, 1, 9, 0, tzinfo=dt.UTC)
+    dossier = DossierFactory(
+        unit=cast.d1, supplemented=True, received_at=received, due_at=received + dt.timedelta(7)
+    )
+    text = client_for(cast.bob).get(reverse("dossiers:detail", args=[dossier.code])).content
+    assert "02/08/2024 16:00" in text.decode()  # NgayBoSung, local time (UTC+7)
+
+
+def test_overdue_dossiers_sorted_by_due_date(cast) -> None:
+    now = timezone.now()
+    for days in (3, 9, 1):
+        DossierFactory(
+            unit=cast.d1,
+            processing=True,
+            received_at=now - dt.timedelta(days=20),
+            due_at=now - dt.timedelta(days=days),
+        )
+    response = client_for(cast.alice).get(
+        reverse("dossiers:list"), {"due": "overdue", "sort": "due"}
+    )
+    dues = [d.due_at for d in response.context["page"].rows]
+    assert len(dues) == 3 and dues == sorted(dues)
