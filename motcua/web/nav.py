@@ -19,7 +19,8 @@ from motcua.accounts.roles import Capability, capabilities_of, is_unrestricted
 class NavEntry:
     label: Any
     url_name: str
-    capability: Capability | None  # None: every signed-in user
+    # Shown to a user with any of these capabilities; None: every signed-in user.
+    capability: Capability | tuple[Capability, ...] | None
     admin_only: bool = False  # administrators only (the unrestricted role)
 
 
@@ -27,11 +28,12 @@ C = Capability
 NAVIGATION: tuple[NavEntry, ...] = (
     NavEntry(_("Tổng quan"), "web:dashboard", C.VIEW_INDICATORS),
     NavEntry(_("Hồ sơ"), "dossiers:list", C.VIEW_DOSSIERS),
-    NavEntry(_("Một cửa"), "onestop:worklist", C.RECEIVE_DOSSIERS),
+    NavEntry(_("Một cửa"), "onestop:worklist", (C.RECEIVE_DOSSIERS, C.PROCESS_DOSSIERS)),
     NavEntry(_("Chiến dịch"), "campaigns:list", C.VIEW_INDICATORS),
     NavEntry(_("Nhập hồ sơ"), "dossiers:import", C.IMPORT_DOSSIERS),
     NavEntry(_("Phản ánh, kiến nghị"), "feedback:handling", C.VIEW_DOSSIERS),
     NavEntry(_("Đồng bộ DVCQG"), "sync:outbox", None, admin_only=True),
+    NavEntry(_("Đối soát thanh toán"), "payments:report", None, admin_only=True),
 )
 
 
@@ -57,7 +59,10 @@ def links_for(user: Any, path: str) -> list[NavLink]:
     capabilities = capabilities_of(user)
     links = []
     for entry in NAVIGATION:
-        if entry.capability is not None and entry.capability not in capabilities:
+        needed = (
+            (entry.capability,) if isinstance(entry.capability, Capability) else entry.capability
+        )
+        if needed is not None and not capabilities.intersection(needed):
             continue
         if entry.admin_only and not is_unrestricted(user):
             continue

@@ -51,3 +51,9 @@ def test_the_figures_changed_signal_moves_the_generation() -> None:
     before = generation.current()
     figures_changed.send(sender=None)
     assert generation.current() == before + 1
+
+
+def test_the_desk_entry_is_for_counter_and_processing_officers() -> None:
+    cast = build_cast()
+    assert "Một cửa" in [str(link.label) for link in links_for(cast.charlie, "/")]
+    assert "Một cửa" not in [str(link.label) for link in links_for(cast.bob, "/")]  # a leader
