@@ -16,16 +16,13 @@ from typing import Any
 
 from motcua.accounts.roles import Capability, has_capability
 from motcua.accounts.scope import can_see_unit
+from motcua.files.store import account_tag
 from motcua.signing.models import SignedResult
-
-# The portal files a citizen's dossier with portal_account_id "motcua-<account id>" (the
-# convention of motcua.files.store.account_tag on the portal branch).
-ACCOUNT_TAG = "motcua-"
 
 
 def portal_account_id(user: Any) -> str:
     """The value a citizen's own dossiers carry in ``Dossier.portal_account_id``."""
-    return f"{ACCOUNT_TAG}{user.pk}"
+    return account_tag(user.pk)
 
 
 def is_owner(user: Any, result: SignedResult) -> bool:
