@@ -35,9 +35,14 @@ T = TypeVar("T")
 TIMEOUT = 24 * 3600
 
 
-def current() -> int:
-    value = DataGeneration.objects.filter(pk=1).values_list("value", flat=True).first()
-    return value or 0
+def current() -> str:
+    """The generation as a cache-key part: this database's token and its value."""
+    row = DataGeneration.objects.filter(pk=1).values_list("token", "value").first()
+    if row is None:
+        with transaction.atomic():
+            made, _ = DataGeneration.objects.get_or_create(pk=1)
+        row = (made.token, made.value)
+    return f"{row[0]}:{row[1]}"
 
 
 def bump(**_: Any) -> None:
@@ -51,12 +56,12 @@ class FigureCache:
     """Cached computations for one request: the generation is read once, on first use."""
 
     def __init__(self) -> None:
-        self._generation: int | None = None
+        self._generation: str | None = None
         self.hits = 0
         self.misses = 0
 
     @property
-    def generation(self) -> int:
+    def generation(self) -> str:
         if self._generation is None:
             self._generation = current()
         return self._generation

@@ -1,6 +1,12 @@
 from __future__ import annotations
 
+import secrets
+
 from django.db import models
+
+
+def new_token() -> str:
+    return secrets.token_hex(8)
 
 
 class DataGeneration(models.Model):
@@ -9,6 +15,9 @@ class DataGeneration(models.Model):
     figure is never read after its data changed (motcua/web/generation.py)."""
 
     value = models.BigIntegerField(default=0)
+    # Random per database: two databases (a test's, a restored copy) at the same value
+    # never share cache entries.
+    token = models.CharField(max_length=32, default=new_token)
 
     def __str__(self) -> str:
         return str(self.value)

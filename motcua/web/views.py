@@ -17,6 +17,7 @@ from motcua.units.models import Unit
 from motcua.web import dashboard as dashboard_page
 from motcua.web import indicator_page, unit_page
 from motcua.web.context import PageContext, page_context
+from motcua.web.generation import FigureCache
 from motcua.web.nav import safe_reverse
 
 
@@ -30,16 +31,22 @@ def home(request: HttpRequest) -> HttpResponse:
 def landing(request: HttpRequest) -> HttpResponse:
     """For visitors: the citizen portal and the staff sign-in; for a signed-in account
     without figures, its roles and scope."""
-    levels = dict(
-        Unit.objects.filter(valid_to__isnull=True)
-        .values_list("level")
-        .annotate(n=Count("id"))
-        .values_list("level", "n")
-    )
+
+    def counts() -> tuple[dict[str, int], int, int]:
+        levels = dict(
+            Unit.objects.filter(valid_to__isnull=True)
+            .values_list("level")
+            .annotate(n=Count("id"))
+            .values_list("level", "n")
+        )
+        return levels, Procedure.objects.count(), Dossier.objects.count()
+
+    # Cached by data generation: a visitor reloading the page does not count 2M rows.
+    levels, procedures, dossiers = FigureCache().get(("landing-counts",), counts)
     context = {
         "units_by_level": levels,
-        "procedure_count": Procedure.objects.count(),
-        "dossier_count": Dossier.objects.count(),
+        "procedure_count": procedures,
+        "dossier_count": dossiers,
         "account": account_summary(request.user),
         "portal_url": safe_reverse("portal:home"),
         "petitions_url": safe_reverse("feedback:petitions"),
