@@ -19,12 +19,14 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from motcua.accounts.roles import Capability, has_capability
-from motcua.accounts.scope import dossiers_for, require_unit, scope_of
+from motcua.accounts.scope import dossiers_for, require_unit
 from motcua.audit import log as audit
 from motcua.dossiers import pii, search, uploads
 from motcua.dossiers.forms import DossierFilterForm, ImportUploadForm
 from motcua.dossiers.models import Dossier, ImportUpload
 from motcua.units.models import Unit
+from motcua.web.context import cached_scope
+from motcua.web.generation import FigureCache
 
 
 def _require(request: HttpRequest, capability: Capability) -> User:
@@ -37,7 +39,9 @@ def _require(request: HttpRequest, capability: Capability) -> User:
 @login_required
 def dossier_list(request: HttpRequest) -> HttpResponse:
     user = _require(request, Capability.VIEW_DOSSIERS)
-    scope = scope_of(user)
+    # The unit subtree cached by data generation (web.context): the unit history is the
+    # largest fixed cost of a list page. Later scope checks in the request reuse it.
+    scope = cached_scope(request, FigureCache())
     visible = scope.filter(Unit.objects.all(), "id").order_by("level", "code", "name")
     units: list[tuple[int, str]] = list(visible.values_list("pk", "name"))
     form = DossierFilterForm(request.GET or None, units=units)
