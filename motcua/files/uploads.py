@@ -135,3 +135,20 @@ def check(stream: IO[bytes], name: str, size: int | None = None) -> Checked:
         _check_image(stream, name)
     stream.seek(0)
     return Checked(content_type, EXTENSIONS[content_type], size)
+
+
+# Room for the form's other fields and the multipart framing, on top of the files.
+FORM_OVERHEAD = 1024 * 1024
+
+
+def request_too_large(content_length: str | None, files: int) -> bool:
+    """Whether a request body cannot fit ``files`` uploads of the allowed size.
+
+    Checked before Django parses the body, so an oversized upload is refused without being
+    written to a temporary file first.
+    """
+    try:
+        length = int(content_length or 0)
+    except ValueError:
+        return False
+    return length > files * max_bytes() + FORM_OVERHEAD

@@ -19,6 +19,7 @@ from django.contrib.auth import login, logout
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -26,7 +27,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from motcua.dossiers import workflow
 from motcua.dossiers.models import Dossier, Status
-from motcua.files import store
+from motcua.files import store, uploads
 from motcua.portal import catalogue, citizens, filing, links, oidc, throttle
 from motcua.portal.forms import FilingForm, LookupForm, SignInForm, SignUpForm, SupplementForm
 from motcua.procedures.models import Procedure
@@ -50,6 +51,19 @@ def citizen_required(view: View) -> View:
         return view(request, *args, **kwargs)
 
     return wrapper
+
+
+def _too_large(request: HttpRequest, files: int) -> HttpResponse | None:
+    """HTTP 413 with a message when the body cannot fit ``files`` allowed uploads."""
+    if request.method != "POST" or not uploads.request_too_large(
+        request.META.get("CONTENT_LENGTH"), files
+    ):
+        return None
+    message = _("Tệp tải lên quá lớn: mỗi tệp tối đa %(limit)s.") % {
+        "limit": filesizeformat(uploads.max_bytes())
+    }
+    filing.log_refusal(request.user, "upload", ValueError("request too large"))
+    return render(request, "portal/message.html", {"message": message}, status=413)
 
 
 def _too_many(request: HttpRequest, message: str, retry_after: int) -> HttpResponse:
@@ -179,6 +193,9 @@ def file_dossier(request: HttpRequest, code: str) -> HttpResponse:
     )
     if not catalogue.files_online(procedure):
         raise Http404("procedure not offered online")
+    refused = _too_large(request, len(catalogue.components_of(procedure)))
+    if refused is not None:
+        return refused
     profile = citizens.profile_of(request.user)
     assert profile is not None
     items = list(store.items_for(citizens.store_owner(profile)))
@@ -324,6 +341,9 @@ def _qr(text: str) -> str:
 @require_POST
 def supplement(request: HttpRequest, code: str) -> HttpResponse:
     dossier = _own_dossier(request, code)
+    refused = _too_large(request, 2)
+    if refused is not None:
+        return refused
     form = SupplementForm(request.POST, request.FILES, actor=request.user)
     if form.is_valid():
         try:

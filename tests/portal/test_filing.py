@@ -219,3 +219,16 @@ def test_a_vneid_verified_account_files_dossiers_flagged_verified(client, world)
     client.force_login(world.an)
     post_filing(client, world)
     assert Dossier.objects.get().vneid_verified is True
+
+
+def test_a_request_too_large_for_the_uploads_is_refused_before_it_is_read(
+    client, world, settings
+) -> None:
+    settings.UPLOAD_MAX_BYTES = 10
+    client.force_login(world.an)
+    url = reverse("portal:file", args=[world.full.code])
+    huge = str(3 * 10 + 1024 * 1024 + 1)
+    response = client.post(url, form_data(world), CONTENT_LENGTH=huge)
+    assert response.status_code == 413
+    assert "quá lớn" in response.content.decode()
+    assert Dossier.objects.count() == 0
