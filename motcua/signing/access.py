@@ -18,10 +18,14 @@ from motcua.accounts.roles import Capability, has_capability
 from motcua.accounts.scope import can_see_unit
 from motcua.signing.models import SignedResult
 
+# The portal files a citizen's dossier with portal_account_id "motcua-<account id>" (the
+# convention of motcua.files.store.account_tag on the portal branch).
+ACCOUNT_TAG = "motcua-"
+
 
 def portal_account_id(user: Any) -> str:
     """The value a citizen's own dossiers carry in ``Dossier.portal_account_id``."""
-    return str(user.pk)
+    return f"{ACCOUNT_TAG}{user.pk}"
 
 
 def is_owner(user: Any, result: SignedResult) -> bool:

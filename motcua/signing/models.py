@@ -13,6 +13,8 @@ from typing import Any
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Value
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 from motcua.dossiers.models import Dossier
@@ -56,10 +58,9 @@ class SigningCredential(models.Model):
         verbose_name = _("chứng thư ký số của đơn vị")
         verbose_name_plural = _("chứng thư ký số của đơn vị")
         constraints = [
+            # One per unit and one province-wide (unit empty): NULLs count as unit 0.
             models.UniqueConstraint(
-                fields=["unit"],
-                name="one_signing_credential_per_unit",
-                nulls_distinct=False,
+                Coalesce("unit", Value(0)), name="one_signing_credential_per_unit_or_province"
             )
         ]
 
@@ -96,8 +97,9 @@ class ResultTemplate(models.Model):
         verbose_name = _("mẫu kết quả")
         verbose_name_plural = _("mẫu kết quả")
         constraints = [
+            # One per procedure and one default (procedure empty).
             models.UniqueConstraint(
-                fields=["procedure"], name="one_result_template_per_procedure", nulls_distinct=False
+                Coalesce("procedure", Value(0)), name="one_result_template_per_procedure_or_default"
             )
         ]
 

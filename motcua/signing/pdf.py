@@ -12,6 +12,7 @@ import asyncio
 import datetime as dt
 import hashlib
 import io
+import logging
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -24,6 +25,7 @@ from django.utils import timezone
 from motcua.signing import pki
 
 FIELD_NAME = "ChuKySo"
+logger = logging.getLogger(__name__)
 T = TypeVar("T")
 
 
@@ -111,12 +113,12 @@ def signature_digest(pdf: bytes) -> str | None:
 
 
 def _first_signature(pdf: bytes) -> Any:
-    from pyhanko.pdf_utils.misc import PdfReadError
     from pyhanko.pdf_utils.reader import PdfFileReader
 
     try:
         signatures = PdfFileReader(io.BytesIO(pdf), strict=False).embedded_signatures
-    except (PdfReadError, ValueError, KeyError, TypeError, IndexError):
+    except Exception as exc:  # any stranger's file: unreadable is an answer
+        logger.info("signing: unreadable PDF (%s: %s)", type(exc).__name__, exc)
         return None
     return signatures[0] if signatures else None
 

@@ -8,7 +8,6 @@ token. Anything else is a 404. Verification is public and rate-limited per clien
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 
 from django.conf import settings
 from django.db import transaction
@@ -19,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from motcua.audit import log as audit
+from motcua.feedback.views import client_key
 from motcua.signing import verify as verification
 from motcua.signing.access import can_download
 from motcua.signing.models import SignedResult, Verification
@@ -57,12 +57,6 @@ def download(request: HttpRequest, key: str) -> HttpResponse:
     response["Content-Disposition"] = f'attachment; filename="{result.code}.pdf"'
     response["Cache-Control"] = "private, no-store"
     return response
-
-
-def client_key(request: HttpRequest) -> str:
-    """A keyed hash of the client's address (the address itself is not stored)."""
-    address = request.META.get("REMOTE_ADDR", "")
-    return hashlib.sha256(f"{settings.SECRET_KEY}:signing:{address}".encode()).hexdigest()
 
 
 def _too_many(key: str) -> bool:

@@ -53,6 +53,7 @@ def test_the_same_seed_gives_the_same_allocation():
     assert [(p.code, on) for p, on in first] == [(p.code, on) for p, on in again]
 
 
+@pytest.mark.django_db
 def test_the_command_builds_into_an_empty_database_and_reports(monkeypatch, capsys):
     from motcua.core.management.commands import demo as command
     from motcua.demo.build import Summary
@@ -69,4 +70,6 @@ def test_the_command_builds_into_an_empty_database_and_reports(monkeypatch, caps
 
     call_command("demo", "--seed", "7")
     assert seeds == [7]
-    assert "221,959 dossiers" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "221,959 dossiers" in out
+    assert "motcua signing demo-pki: authority" in out  # the demo signs for real

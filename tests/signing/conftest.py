@@ -12,6 +12,7 @@ from django.contrib.auth.models import User
 
 from motcua.accounts.roles import Role
 from motcua.dossiers.models import Dossier
+from motcua.signing.access import portal_account_id
 from motcua.signing.credentials import demo_pki
 from tests.accounts.cast import Cast, _user, build_cast
 from tests.factories import DossierFactory, ProcedureFactory
@@ -46,7 +47,7 @@ def build_world() -> World:
         unit=cast.c1,
         procedure=procedure,
         applicant_name="Nguyễn Thị Ánh Tuyết",
-        portal_account_id=str(citizen.pk),
+        portal_account_id=portal_account_id(citizen),
     )
     other = DossierFactory(processing=True, unit=cast.c2, procedure=procedure)
     return World(cast, erin, frank, citizen, dossier, other)

@@ -90,3 +90,19 @@ def test_load_p12_names_what_is_wrong(
     with pytest.raises(CommandError, match=r"missing\.p12"):
         call_command("signing_load_p12", "*", str(tmp_path / "missing.p12"))
     assert not SigningCredential.objects.exists()
+
+
+def test_there_is_one_province_wide_credential_at_most(units: list[Unit]) -> None:
+    from django.db import IntegrityError, transaction
+
+    call_command("signing_demo_pki")
+    row = SigningCredential.objects.get(unit__isnull=True)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        SigningCredential.objects.create(
+            unit=None,
+            password_encrypted=row.password_encrypted,
+            subject="Thứ hai",
+            issuer="x",
+            fingerprint="0" * 64,
+            not_after=row.not_after,
+        )

@@ -143,6 +143,16 @@ def test_a_pdf_without_signature_is_reported(world: World) -> None:
     assert "Không có chữ ký số" in page
 
 
+@pytest.mark.parametrize("cut", [0.5, 0.97])
+def test_a_truncated_signed_pdf_gets_an_answer_not_an_error(
+    world: World, result: SignedResult, cut: float
+) -> None:
+    data = bytes(result.pdf)
+    response = _upload(data[: int(len(data) * cut)])
+    assert response.status_code == 200
+    assert "Chữ ký số hợp lệ" not in response.content.decode()
+
+
 def test_an_oversized_file_is_refused(world: World, settings: Any) -> None:
     settings.SIGNING_MAX_UPLOAD_MB = 1
     response = _upload(b"%PDF-" + b"0" * (1024 * 1024 + 1))
