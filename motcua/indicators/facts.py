@@ -16,6 +16,7 @@ import bisect
 import collections
 import contextlib
 import datetime as dt
+import itertools
 import json
 import multiprocessing
 from collections import Counter
@@ -705,11 +706,11 @@ def _load_procedure_tables(cursor: Any, procedures: Mapping[int, ProcedureInfo])
         procs.append((pid, info.requires_result, info.certified_copy))
         bounds = sorted({day for day, _ in info.levels})
         edges = [dt.date.min, *bounds, dt.date.max]
-        for first, last in zip(edges, edges[1:], strict=False):
+        for first, last in itertools.pairwise(edges):
             level = info.level_on(first) if first != dt.date.min else ServiceLevel.NONE
             levels.append((pid, first, last, str(level)))
-    cursor.executemany(f"INSERT INTO {_PROC_TABLE} VALUES (%s, %s, %s)", procs)
-    cursor.executemany(f"INSERT INTO {_LEVEL_TABLE} VALUES (%s, %s, %s, %s)", levels)
+    cursor.executemany(f"INSERT INTO {_PROC_TABLE} VALUES (%s, %s, %s)", procs)  # noqa: S608
+    cursor.executemany(f"INSERT INTO {_LEVEL_TABLE} VALUES (%s, %s, %s, %s)", levels)  # noqa: S608
 
 
 def _drop_procedure_tables(cursor: Any) -> None:
@@ -739,13 +740,13 @@ def _sql_recount(scope: str, params: Sequence[Any], sql: _Sql) -> int:
         f"WHEN {sql.not_later(fm, 'd.due_at')} THEN TRUE ELSE FALSE END"
     )
     inner = (
-        f"SELECT d.unit_id, d.procedure_id, {sql.day('d.received_at')} AS rd, "
+        f"SELECT d.unit_id, d.procedure_id, {sql.day('d.received_at')} AS rd, "  # noqa: S608
         f"{sql.day(fm)} AS fd0, {sql.day('d.due_at')} AS dd0, {on_time} AS on_time, {flags} "
         f"FROM {dossier} d JOIN {_PROC_TABLE} p ON p.procedure_id = d.procedure_id "
         f"WHERE ({scope}) AND {_simple_sql(sql)} = 1"
     )
     clamped = (
-        "SELECT x.*, CASE WHEN fd0 < rd THEN rd ELSE fd0 END AS fd, "
+        "SELECT x.*, CASE WHEN fd0 < rd THEN rd ELSE fd0 END AS fd, "  # noqa: S608
         f"CASE WHEN dd0 < rd THEN rd ELSE dd0 END AS dd FROM ({inner}) x"
     )
     span = (
