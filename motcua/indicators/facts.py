@@ -42,6 +42,7 @@ Bucket = tuple[int, dt.date | None]
 
 # Population database code in DSKetNoiCSDL (the national population database, CSDLQG về dân cư).
 POPULATION_DB_CODES = frozenset({"CSDLQGDC", "DANCU", "CSDLDC"})
+CITIZEN_DBS = POPULATION_DB_CODES
 
 DOSSIER_COLUMNS = (
     "id",
@@ -507,10 +508,7 @@ def _rebuild_rows(scope: str, params: Sequence[Any], *, parallel: bool) -> int:
         rest = f"({scope}) AND {_simple_sql(sql)} = 0"
     dossier = connection.ops.quote_name(Dossier._meta.db_table)
     columns = ", ".join(f"d.{connection.ops.quote_name(c)}" for c in DOSSIER_COLUMNS)
-    select = (
-        f"SELECT {columns} FROM {dossier} d WHERE {rest} "  # noqa: S608
-        "ORDER BY d.unit_id, d.received_at"
-    )
+    select = f"SELECT {columns} FROM {dossier} d WHERE {rest}"  # noqa: S608
     if parallel:
         with connection.cursor() as cursor:
             cursor.execute(f"SELECT COUNT(*) FROM {dossier} d WHERE {scope}", list(params))  # noqa: S608
@@ -584,10 +582,11 @@ def _flush(counts: Counter[Facts]) -> int:
 
 # --- the same facts in SQL, for a rebuild -----------------------------------------------
 #
-# Most dossiers need none of facts_of's harder rules: they have a due date (or no receipt),
-# no supplement requests and no national-database records. Their facts are plain column
+# Most dossiers need none of facts_of's harder rules: they have a due date (or no receipt)
+# and no supplement requests. Their facts are plain column
 # arithmetic, which the database computes and aggregates itself (INSERT … SELECT … GROUP
-# BY): no row crosses into Python. The rest — and every dossier with a moment the fixed
+# BY): no row crosses into Python. National-database records count when they are plain
+# codes. The rest — and every dossier with a moment the fixed
 # offset below cannot place, or (SQLite) a finish within a second of its due moment, where
 # text and julianday comparisons could disagree with Python's — go through facts_of. The
 # split is exact: each dossier takes one path (``_SIMPLE`` is never NULL). Property tests
@@ -639,6 +638,36 @@ class _Sql:
         literal = "'[]'" if self.sqlite else "'[]'::jsonb"
         return f"({column} IS NULL OR {column} = {literal})"
 
+    def plain_codes(self, column: str) -> str:
+        """1 when the JSON column is empty or an array of plain ASCII codes (letters,
+        digits, ``_.-``: ``str.strip().upper()`` is then SQL's ``upper``), else 0."""
+        if self.sqlite:
+            return (
+                f"CASE WHEN {column} IS NULL OR {column} = '[]' THEN 1 "  # noqa: S608
+                f"WHEN NOT json_valid({column}) THEN 0 "
+                f"WHEN json_type({column}) <> 'array' THEN 0 "
+                f"WHEN EXISTS (SELECT 1 FROM json_each({column}) e WHERE e.type <> 'text' "
+                "OR e.value GLOB '*[^A-Za-z0-9_.-]*') THEN 0 ELSE 1 END"
+            )
+        return (
+            f"CASE WHEN {column} IS NULL OR {column} = '[]'::jsonb THEN 1 "  # noqa: S608
+            f"WHEN jsonb_typeof({column}) <> 'array' THEN 0 "
+            f"WHEN EXISTS (SELECT 1 FROM jsonb_array_elements({column}) e "
+            "WHERE jsonb_typeof(e) <> 'string' OR NOT (e #>> '{}') ~ '^[A-Za-z0-9_.-]*$') "
+            "THEN 0 ELSE 1 END"
+        )
+
+    def has_code(self, column: str, codes: Iterable[str]) -> str:
+        """The JSON array column (of plain codes) holds one of ``codes`` (upper case)."""
+        listed = ", ".join(f"'{code}'" for code in sorted(codes))
+        items = (
+            f"SELECT 1 FROM json_each({column}) e WHERE upper(e.value) IN ({listed})"  # noqa: S608
+            if self.sqlite
+            else f"SELECT 1 FROM jsonb_array_elements_text({column}) e(v) "  # noqa: S608
+            f"WHERE upper(e.v) IN ({listed})"
+        )
+        return f"EXISTS ({items})"
+
     def not_later(self, a: str, b: str) -> str:
         return f"julianday({a}) <= julianday({b})" if self.sqlite else f"{a} <= {b}"
 
@@ -666,7 +695,7 @@ def _simple_sql(sql: _Sql) -> str:
     guards = [
         "(d.due_at IS NOT NULL OR d.received_at IS NULL)",
         sql.empty_json("d.supplements"),
-        sql.empty_json("d.national_databases"),
+        f"({sql.plain_codes('d.national_databases')}) = 1",
         *(f"(d.{m} IS NULL OR {sql.in_range('d.' + m)})" for m in _MOMENTS),
     ]
     if sql.sqlite:
@@ -728,7 +757,9 @@ def _sql_recount(scope: str, params: Sequence[Any], sql: _Sql) -> int:
     flags = (
         "d.channel, d.status, d.applicant_type, d.all_components_filed AS components_filed, "
         "d.reused, d.from_data_store, d.has_result_file, d.online_paid, "
-        "d.vneid_verified AS citizen_data, p.requires_result, p.certified_copy, "
+        "p.requires_result, p.certified_copy, "
+        f"CASE WHEN d.vneid_verified OR {sql.has_code('d.national_databases', CITIZEN_DBS)} "
+        "THEN TRUE ELSE FALSE END AS citizen_data, "
         "CASE WHEN d.all_components_filed AND (d.has_result_file OR NOT p.requires_result) "
         "THEN TRUE ELSE FALSE END AS digitized, "
         f"CASE WHEN d.sync_state = '{SyncState.ACKNOWLEDGED.value}' "
