@@ -7,7 +7,9 @@ dossier recomputes its old and new buckets (:func:`refresh_buckets`), in the cal
 transaction, so the aggregate always equals a fresh count. Rows are additive (equal keys
 sum), so a dossier that is new can instead be counted in by appending a row for its facts
 (:func:`append_counts`, :class:`FactTally`); the importer does that with facts its worker
-processes computed (:class:`FactReader`).
+processes computed (:class:`FactReader`). A full rebuild computes the same facts in SQL
+for the dossiers that need none of facts_of's harder rules (the end of this module), and
+property tests hold the two equal.
 """
 
 from __future__ import annotations
