@@ -428,3 +428,19 @@ def test_the_sql_facts_agree_on_every_lag_class_and_level(two_procedures, monkey
     rebuild()
     assert _all_facts() == by_facts_of
     assert len({row[0][-1] // windows.SPAN_CLASS for row in by_facts_of}) > 6  # lag classes
+
+
+@given(
+    st.datetimes(min_value=dt.datetime(1000, 1, 1)).map(lambda d: d.strftime("%Y%m%d%H%M%S"))
+    | st.text(alphabet="0123456789٢", min_size=14, max_size=14)
+)
+def test_compact_moments_parse_as_strptime_does(text) -> None:
+    from motcua.indicators.facts import _compact
+
+    try:
+        expected = dt.datetime.strptime(text, "%Y%m%d%H%M%S")
+    except ValueError:
+        with pytest.raises(ValueError):
+            _compact(text)
+    else:
+        assert _compact(text) == expected
