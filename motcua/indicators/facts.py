@@ -524,8 +524,13 @@ def _indexes_set_aside() -> Iterator[None]:
             cursor.execute(f"DROP INDEX {connection.ops.quote_name(name)}")
     yield
     with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # An index cannot be built over rows with foreign-key checks still pending.
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
         for _, definition in indexes:
             cursor.execute(definition)
+        if connection.vendor == "postgresql":
+            cursor.execute("SET CONSTRAINTS ALL DEFERRED")
 
 
 # Compute the facts of the dossiers that need none of facts_of's harder rules in SQL during
@@ -627,14 +632,14 @@ def _flush(counts: Counter[Facts]) -> int:
 # --- the same facts in SQL, for a rebuild -----------------------------------------------
 #
 # Most dossiers need none of facts_of's harder rules: they have a due date (or no receipt)
-# and no supplement requests. Their facts are plain column
-# arithmetic, which the database computes and aggregates itself (INSERT … SELECT … GROUP
-# BY): no row crosses into Python. National-database records count when they are plain
-# codes. The rest — and every dossier with a moment the fixed
-# offset below cannot place, or (SQLite) a finish within a second of its due moment, where
-# text and julianday comparisons could disagree with Python's — go through facts_of. The
-# split is exact: each dossier takes one path (``_SIMPLE`` is never NULL). Property tests
-# compare the two paths on every fact column (tests/indicators/test_running_totals.py).
+# and no supplement request whose pause counts (a finished dossier with exactly one). Their
+# facts are plain column arithmetic, which the database computes itself (INSERT … SELECT):
+# no row crosses into Python. National-database records count when they are plain codes.
+# The rest — and every dossier with a moment the fixed offset below cannot place, or
+# (SQLite) a finish within a second of its due moment, where text and julianday comparisons
+# could disagree with Python's — go through facts_of. The split is exact: each dossier
+# takes one path (``_simple_sql`` is never NULL). Property tests compare the two paths on
+# every fact column (tests/indicators/test_running_totals.py).
 
 # Moments in [1976, 2100): the range over which the local zone's offset is checked fixed.
 _SAFE_FROM = dt.datetime(1976, 1, 1, tzinfo=dt.UTC)
@@ -712,6 +717,29 @@ class _Sql:
         )
         return f"EXISTS ({items})"
 
+    def json_length_over_one(self, column: str) -> str:
+        """The JSON array column has more than one item (FALSE for anything else)."""
+        if self.sqlite:
+            return (
+                f"CASE WHEN {column} IS NULL OR {column} = '[]' THEN FALSE "
+                f"WHEN NOT json_valid({column}) THEN FALSE "
+                f"WHEN json_type({column}) <> 'array' THEN FALSE "
+                f"WHEN json_array_length({column}) > 1 THEN TRUE ELSE FALSE END"
+            )
+        return (
+            f"CASE WHEN {column} IS NULL THEN FALSE "
+            f"WHEN jsonb_typeof({column}) <> 'array' THEN FALSE "
+            f"WHEN jsonb_array_length({column}) > 1 THEN TRUE ELSE FALSE END"
+        )
+
+    def is_array(self, column: str) -> str:
+        if self.sqlite:
+            return (
+                f"CASE WHEN NOT json_valid({column}) THEN FALSE "
+                f"WHEN json_type({column}) = 'array' THEN TRUE ELSE FALSE END"
+            )
+        return f"jsonb_typeof({column}) = 'array'"
+
     def not_later(self, a: str, b: str) -> str:
         return f"julianday({a}) <= julianday({b})" if self.sqlite else f"{a} <= {b}"
 
@@ -738,7 +766,9 @@ def _simple_sql(sql: _Sql) -> str:
     """1 for a dossier whose facts the SQL path computes, else 0 (never NULL)."""
     guards = [
         "(d.due_at IS NOT NULL OR d.received_at IS NULL)",
-        sql.empty_json("d.supplements"),
+        # Supplement requests matter only to a finished dossier with exactly one (pauses).
+        f"({sql.empty_json('d.supplements')} OR (({sql.is_array('d.supplements')}) "
+        f"AND (({_finish_sql()}) IS NULL OR ({sql.json_length_over_one('d.supplements')}))))",
         f"({sql.plain_codes('d.national_databases')}) = 1",
         *(f"(d.{m} IS NULL OR {sql.in_range('d.' + m)})" for m in _MOMENTS),
     ]
@@ -810,13 +840,16 @@ def _sql_recount(scope: str, params: Sequence[Any], sql: _Sql) -> int:
         "THEN TRUE ELSE FALSE END AS synced, "
         "CASE WHEN d.fee_total > 0 THEN TRUE ELSE FALSE END AS has_fee"
     )
+    multi = sql.json_length_over_one("d.supplements")
     on_time = (
-        f"CASE WHEN ({fm}) IS NULL THEN FALSE WHEN d.due_at IS NULL THEN TRUE "
+        f"CASE WHEN ({fm}) IS NULL THEN FALSE WHEN ({multi}) THEN FALSE "
+        "WHEN d.due_at IS NULL THEN TRUE "
         f"WHEN {sql.not_later(fm, 'd.due_at')} THEN TRUE ELSE FALSE END"
     )
     inner = (
         f"SELECT d.unit_id, d.procedure_id, {sql.day('d.received_at')} AS rd, "  # noqa: S608
-        f"{sql.day(fm)} AS fd0, {sql.day('d.due_at')} AS dd0, {on_time} AS on_time, {flags} "
+        f"{sql.day(fm)} AS fd0, {sql.day('d.due_at')} AS dd0, {on_time} AS on_time, "
+        f"{multi} AS multi, {flags} "
         f"FROM {dossier} d JOIN {_PROC_TABLE} p ON p.procedure_id = d.procedure_id "
         f"WHERE ({scope}) AND {_simple_sql(sql)} = 1"
     )
@@ -839,7 +872,7 @@ def _sql_recount(scope: str, params: Sequence[Any], sql: _Sql) -> int:
     level = f"COALESCE(l.level, '{ServiceLevel.NONE.value}')"
     keys = [
         "y.unit_id", "y.procedure_id", "y.rd", "y.fd", "y.dd", "y.channel", "y.status",
-        "y.applicant_type", level, "y.on_time", "FALSE", "y.digitized", "y.components_filed",
+        "y.applicant_type", level, "y.on_time", "y.multi", "y.digitized", "y.components_filed",
         "y.reused", "y.from_data_store", "y.has_result_file", "y.requires_result", "y.synced",
         "y.online_paid", "y.has_fee", "y.citizen_data", "y.certified_copy", span,
     ]  # fmt: skip
