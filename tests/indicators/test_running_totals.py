@@ -310,3 +310,139 @@ def test_a_dossier_open_across_the_period_is_not_received_in_it(two_procedures) 
     assert count_by_unit(counts, [unit.pk], inside)[unit.pk] == {"timely": 0, "scope": 1}
     first = Period(START, START + dt.timedelta(days=10))
     assert count_by_unit(counts, [unit.pk], first)[unit.pk] == {"timely": 1, "scope": 1}
+
+
+def _all_facts() -> list[tuple]:
+    """Every column of the aggregate table, summed by the full key (rows may split)."""
+    from motcua.indicators.facts import FACT_FIELDS
+    from motcua.indicators.models import DailyFact
+
+    totals: dict[tuple, int] = {}
+    for *key, n in DailyFact.objects.values_list(*FACT_FIELDS, "n"):
+        totals[tuple(key)] = totals.get(tuple(key), 0) + n
+    return sorted(totals.items(), key=repr)
+
+
+edge = st.fixed_dictionaries(
+    {
+        "databases": st.sampled_from(
+            [
+                [],
+                ["CSDLQGDC"],
+                ["dancu", "OTHER"],
+                ["OTHER"],
+                [{"MaCSDL": "dancu"}],
+                [" CSDLDC "],
+                ["cſdlqgdc"],  # upper() gives CSDLQGDC in Python, not in SQL: not plain
+                [5, ""],
+                {"MaCSDL": "CSDLQGDC"},
+            ]
+        ),
+        "received": st.sampled_from(["set", "none", "1970", "midnight"]),
+        "due_tie": st.sampled_from([None, 0, 1, -1, 500_000]),  # µs from the finish moment
+        "plain": st.integers(0, 3),  # 1–3: no supplements, a due date, no database records
+    }
+)
+
+
+@pytest.mark.django_db
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(st.lists(st.tuples(dossier, edge), min_size=1, max_size=25))
+def test_the_sql_facts_of_a_rebuild_equal_facts_of(two_procedures, monkeypatch, specs) -> None:
+    """The rebuild's SQL path (facts.SQL_FACTS) writes exactly what facts_of gives, on every
+    fact column, for dossiers on either side of its guards."""
+    from motcua.indicators import facts
+    from motcua.procedures.models import ServiceLevelVersion
+
+    n = next(_example)
+    units = [make_unit(f"H75.{n}.{i}") for i in range(3)]
+    # Level history: a version inside the random days, on top of the fixture's.
+    for procedure, level, day in ((0, "partial", 9), (0, "full", 20), (1, "none", 30)):
+        ServiceLevelVersion.objects.get_or_create(
+            procedure=two_procedures[procedure],
+            valid_from=START + dt.timedelta(days=day),
+            defaults={"level": level},
+        )
+    for spec, extra in specs:
+        if extra["plain"]:
+            spec = spec | {"due_after": spec["due_after"] or extra["plain"]}
+            if extra["plain"] < 3:
+                spec["supplements"] = 0
+        made = _make(units, two_procedures, spec)
+        changes: dict = {"national_databases": extra["databases"]}
+        finished = made.finished_at or made.refused_at
+        if extra["received"] == "none":
+            changes["received_at"] = None
+        elif extra["received"] == "1970":
+            changes["received_at"] = dt.datetime(1970, 1, 1, 18, tzinfo=dt.UTC)
+        elif extra["received"] == "midnight":  # 17:00 UTC is 00:00 the next local day
+            changes["received_at"] = dt.datetime.combine(
+                START + dt.timedelta(days=spec["day"]), dt.time(17), dt.UTC
+            )
+        if extra["due_tie"] is not None and finished is not None:
+            changes["due_at"] = finished + dt.timedelta(microseconds=extra["due_tie"])
+        Dossier.objects.filter(pk=made.pk).update(**changes)
+    monkeypatch.setattr(facts, "SQL_FACTS", False)
+    rebuild()
+    by_facts_of = _all_facts(), _stored()
+    monkeypatch.setattr(facts, "SQL_FACTS", True)
+    with mock.patch.object(facts, "_sql_recount", wraps=facts._sql_recount) as sql_path:
+        rebuild()
+    assert sql_path.called
+    assert (_all_facts(), _stored()) == by_facts_of
+    # A partial rebuild takes the same paths.
+    rebuild(unit_ids=[units[0].pk, units[2].pk])
+    assert (_all_facts(), _stored()) == by_facts_of
+    Dossier.objects.filter(unit__in=units).delete()
+
+
+@pytest.mark.django_db
+def test_the_sql_facts_agree_on_every_lag_class_and_level(two_procedures, monkeypatch) -> None:
+    """Finish lags around every power of two, days around each level change, midnights."""
+    from motcua.indicators import facts
+
+    units = [make_unit(f"H76.{i}") for i in range(2)]
+    for lag in range(70):
+        for hour in (0, 16, 17):  # 17:00 UTC is local midnight
+            received = dt.datetime.combine(
+                START + dt.timedelta(days=lag % 40), dt.time(hour), dt.UTC
+            )
+            Dossier.objects.filter(
+                pk=_make(
+                    units,
+                    two_procedures,
+                    {"unit": lag % 2, "procedure": lag % 2, "day": 0, "channel": 1 + lag % 3,
+                     "status": [9, 10, 3, 4][lag % 4], "finish_after": 0, "due_after": 3,
+                     "supplements": 0, "flags": lag},
+                ).pk
+            ).update(
+                received_at=received,
+                finished_at=received + dt.timedelta(days=lag),
+                refused_at=received + dt.timedelta(days=lag),
+                due_at=received + dt.timedelta(days=lag % 9, hours=hour),
+            )  # fmt: skip
+    monkeypatch.setattr(facts, "SQL_FACTS", False)
+    rebuild()
+    by_facts_of = _all_facts()
+    monkeypatch.setattr(facts, "SQL_FACTS", True)
+    rebuild()
+    assert _all_facts() == by_facts_of
+    assert len({row[0][-1] // windows.SPAN_CLASS for row in by_facts_of}) > 6  # lag classes
+
+
+@given(
+    st.datetimes(min_value=dt.datetime(1000, 1, 1)).map(lambda d: d.strftime("%Y%m%d%H%M%S"))
+    | st.text(alphabet="0123456789٢", min_size=14, max_size=14)
+)
+def test_compact_moments_parse_as_strptime_does(text) -> None:
+    from motcua.indicators.facts import _compact
+
+    try:
+        expected = dt.datetime.strptime(text, "%Y%m%d%H%M%S")
+    except ValueError:
+        with pytest.raises(ValueError):
+            _compact(text)
+    else:
+        assert _compact(text) == expected
