@@ -107,6 +107,7 @@ def intake_page(request: HttpRequest) -> HttpResponse:
     code = request.GET.get("thu-tuc") or ""
     procedure = _unit_procedures(unit).filter(code=code).first() if unit and code else None
     context: dict[str, Any] = {
+        "can_receive": True,
         "units": units,
         "unit": unit,
         "query": query,
@@ -339,6 +340,7 @@ def dossier_page(request: HttpRequest, code: str) -> HttpResponse:
         "components": dossier.components,
         "forms": _forms_available(dossier),
         "actions": _actions(request.user, dossier),
+        "can_receive": has_capability(request.user, RECEIVE),
         "version_form": VersionForm(initial=version),
         "note_form": NoteForm(initial=version),
         "reason_form": ReasonForm(initial=version),

@@ -202,3 +202,11 @@ def test_processed_dossiers_wait_for_return_under_their_own_filter(desk, client)
     assert open_one.code in default and done.code not in default
     waiting = client.get(reverse("onestop:worklist"), {"trang-thai": "9"}).content.decode()
     assert done.code in waiting and open_one.code not in waiting
+
+
+def test_the_intake_link_shows_only_to_those_who_receive(desk, client):
+    intake = reverse("onestop:intake")
+    client.force_login(desk.nam)
+    assert intake not in client.get(reverse("onestop:worklist")).content.decode()
+    client.force_login(desk.mai)
+    assert intake in client.get(reverse("onestop:worklist")).content.decode()
