@@ -44,7 +44,7 @@ OPEN_STATUSES = sorted(s for s in range(1, 11) if s not in FINISHED_STATUSES)
 _ID_NUMBER = re.compile(r"^\d{9,12}$")
 
 
-_FOLDED: dict[int, list[tuple[int, str, str]]] = {}
+_FOLDED: dict[str, list[tuple[int, str, str]]] = {}
 
 
 def folded_procedures() -> list[tuple[int, str, str]]:
