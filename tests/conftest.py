@@ -71,3 +71,16 @@ def page(browser: Any) -> Iterator[Any]:
     pg = context.new_page()
     yield pg
     context.close()
+
+
+@pytest.fixture(autouse=True)
+def _fresh_caches() -> None:
+    """Test databases roll back, so a data generation (motcua/web/generation.py) can repeat
+    between tests: the caches keyed by it (figures, the folded catalogue, scope subtrees)
+    start empty in every test."""
+    from django.core.cache import cache
+
+    from motcua.dossiers import search
+
+    search._FOLDED.clear()
+    cache.clear()

@@ -104,7 +104,8 @@ def test_filed_online_received_supplemented_finished_signed_downloaded_and_count
     form.locator("[name=kho_TP2]").select_option(index=1)
     shot(page, "filing")
     page.locator("#submit-filing").click()
-    page.wait_for_url("**/dich-vu-cong/ho-so/**")
+    page.wait_for_load_state()
+    assert "/dich-vu-cong/ho-so/" in page.url, page.locator("main").inner_text()
     online_code = page.locator("#dossier-code").inner_text().strip()
     online = Dossier.objects.get(code=online_code)
     assert online.channel == Channel.ONLINE and online.reused and online.from_data_store

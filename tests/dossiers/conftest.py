@@ -18,18 +18,6 @@ PROCEDURE = "1.001757"
 OTHER_PROCEDURE = "2.000488"
 
 
-@pytest.fixture(autouse=True)
-def _fresh_procedure_cache() -> None:
-    """Test databases roll back, so a data generation number can repeat between tests: the
-    caches keyed by it (the folded catalogue, the scope's unit subtree) start empty."""
-    from django.core.cache import cache
-
-    from motcua.dossiers import search
-
-    search._FOLDED.clear()
-    cache.clear()
-
-
 @pytest.fixture
 def catalogue(db: Any) -> dict[str, Any]:
     """Two units with DVCQG codes, one named only, and two procedures."""

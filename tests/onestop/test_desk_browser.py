@@ -73,6 +73,7 @@ def test_the_counter_receives_and_the_desk_processes_a_paper_dossier(
     text = pdf_text(response.body(), tmp_path)
     assert "GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ" in text and code in text
     assert "Nguyễn Thị Hoa" in text and "Giấy chứng sinh" in text
+    page.locator("#current-user").click()  # the account menu holds the sign-out button
     page.get_by_role("button", name="Đăng xuất").click()
 
     # The processing officer takes it from the worklist, asks for a supplement, gets it,
