@@ -44,11 +44,12 @@ def shot(page, name: str) -> None:
 
 
 def staff_sign_in(page, base: str, username: str) -> None:
-    page.goto(base + "/accounts/login/")
+    """Signs in and lands on the desk (officers' own page) rather than the dashboard."""
+    page.goto(base + "/accounts/login/?next=/mot-cua/")
     page.get_by_label("Tên đăng nhập").fill(username)
     page.get_by_label("Mật khẩu").fill(STAFF_PASSWORD)
     page.get_by_role("button", name="Đăng nhập").click()
-    page.wait_for_url(base + "/")
+    page.wait_for_url(base + "/mot-cua/")
 
 
 def citizen_sign_in(page, base: str) -> None:
@@ -94,6 +95,7 @@ def test_filed_online_received_supplemented_finished_signed_downloaded_and_count
     (tmp_path / "to-khai.pdf").write_bytes(MINIMAL_PDF)
     (tmp_path / "bo-sung.pdf").write_bytes(MINIMAL_PDF)
     page.set_viewport_size(PHONE)
+    page.set_default_timeout(60_000)  # a long journey on a loaded two-core machine
 
     # 1. The citizen files online: the form uploaded, the ID copy reused from the store.
     citizen_sign_in(page, base)
