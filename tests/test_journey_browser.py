@@ -75,9 +75,8 @@ def plan_figures(unit) -> dict[str, tuple[int, int]]:
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
 def test_filed_online_received_supplemented_finished_signed_downloaded_and_counted(
-    live_server, page, tmp_path, settings
+    live_server, page, tmp_path
 ) -> None:
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     desk = build_desk()
     base = live_server.url
     citizen = citizens.sign_up(
