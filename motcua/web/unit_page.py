@@ -127,9 +127,9 @@ def sub_unit_costs(
 ) -> list[SubUnitCost]:
     if not children or not worst:
         return []
-    codes = [w.code for w in worst]
     ids = [c.id for c in children]
-    figs = figures.figures(ctx.fc, fs, codes, ids, ctx.chosen.period)
+    # Every indicator: the same engine call as the sub-units' totals below.
+    figs = figures.figures(ctx.fc, fs, None, ids, ctx.chosen.period)
     totals = figures.scores(ctx.fc, fs, ids, ctx.chosen.period)
     rows = []
     for w in worst:

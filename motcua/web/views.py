@@ -12,6 +12,7 @@ from django.utils.translation import get_language
 from motcua.accounts.roles import Capability, has_capability
 from motcua.accounts.summary import account_summary
 from motcua.dossiers.models import Dossier
+from motcua.indicators import catalogue
 from motcua.procedures.models import Procedure
 from motcua.units.models import Unit
 from motcua.web import dashboard as dashboard_page
@@ -71,7 +72,8 @@ def cached_body(ctx: PageContext, request: HttpRequest, name: str, *parts: Any, 
     )
 
     def work() -> str:
-        context = build() | {"ctx": ctx, "picker": ctx.picker}
+        with catalogue.reuse():  # several periods computed: read the catalogue once
+            context = build() | {"ctx": ctx, "picker": ctx.picker}
         return render_to_string(f"web/{name}_body.html", context)
 
     return mark_safe(ctx.fc.get(key, work))  # noqa: S308 - rendered by an autoescaping template
