@@ -146,7 +146,7 @@ def _once(name: str, load: Callable[[], T]) -> T:
         return load()
     if name not in store:
         store[name] = load()
-    return store[name]  # type: ignore[no-any-return]
+    return store[name]
 
 
 Base = list[tuple[dict[str, Any], dt.date | None, dt.date | None]]
@@ -154,7 +154,7 @@ Base = list[tuple[dict[str, Any], dt.date | None, dt.date | None]]
 
 def _procedure_base(cal: WorkCalendar) -> Base:
     """Every procedure's row with its publication due days (independent of the period)."""
-    rows = []
+    rows: Base = []
     for p in Procedure.objects.values(
         "pk",
         "code",
@@ -172,8 +172,9 @@ def _procedure_base(cal: WorkCalendar) -> Base:
         effective = p["legal_basis_effective_date"]
         publish_due = working_days_before(cal, effective, PUBLISH_LEAD_DAYS) if effective else None
         public_due = cal.add_working_days(decision, PUBLIC_UPDATE_DAYS) if decision else None
-        p["certified"] = certified_by_key(p["name"], p["name_key"])
-        rows.append((p, publish_due, public_due))
+        row: dict[str, Any] = dict(p)
+        row["certified"] = certified_by_key(p["name"], p["name_key"])
+        rows.append((row, publish_due, public_due))
     return rows
 
 
