@@ -176,7 +176,7 @@ def procedure_costs(
             return [(r["procedure_id"], *names[r["procedure_id"]], r["m"]) for r in rows]
 
         key = ("procedure-costs", w.code, fs.id, unit.id, period.start, period.end)
-        top = ctx.fc.get(key, work)
+        top = ctx.fc.get(key, work, members)
         reason = indicator.numerator.label or getattr(where_b, "label", "") or w.name
         for _pk, code, name, missing in top:
             result.append(
@@ -222,7 +222,7 @@ def due_dossiers(ctx: PageContext, unit: figures.UnitRef) -> dict[str, Any]:
             "soon_count": soon.count(),
         }
 
-    found = ctx.fc.get(("due", unit.id, now), work)
+    found = ctx.fc.get(("due", unit.id, now), work, members)
     for name in ("overdue", "soon"):
         for row in found[name]:
             row["url"] = detail.replace("CODE", row["code"]) if detail else None
