@@ -217,6 +217,9 @@ def test_the_unit_page_names_what_drags_it_down(client: Client) -> None:
     # D2 holds one of the province's two dossiers not on time...
     subs = html.split('id="sub-units"')[1].split("</table>")[0]
     assert "Huyện Hai" in subs or "Huyện Một" in subs
+    # ...and the one procedure holds them (the daily aggregates grouped by procedure).
+    procedures = html.split('id="procedures"')[1].split("</table>")[0]
+    assert "1.000001" in procedures
     assert 'id="overdue"' in html
 
 
