@@ -20,10 +20,12 @@ The ``units`` source counts units instead (ELECTRONIC_CERTIFIED_COPY: communes).
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterator, Mapping, Sequence
-from typing import TYPE_CHECKING, NamedTuple
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextvars import ContextVar
+from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 
 from motcua.calendar.services import WorkCalendar, current_calendar
 from motcua.core.text import fold
@@ -51,6 +53,8 @@ from motcua.units.models import Level, Unit
 
 if TYPE_CHECKING:
     from motcua.indicators.registry import Count
+
+T = TypeVar("T")
 
 # Certified copies (chứng thực bản sao): identified by name, accent- and case-insensitive.
 CERTIFIED_COPY_KEYWORD = "chung thuc ban sao"
@@ -117,18 +121,40 @@ def _as_of(rows: Sequence[tuple[int, dt.date, object]], day: dt.date) -> dict[in
     return result
 
 
-def catalogue_facts(period: Period, calendar: WorkCalendar | None = None) -> list[ProcedureFacts]:
-    """Every procedure's facts as of the period's last day."""
-    cal = calendar or current_calendar()
-    end = period.end
-    level_rows = ServiceLevelVersion.objects.values_list("procedure_id", "valid_from", "level")
-    levels = _as_of(list(level_rows), end)
-    payment_rows = PaymentDeploymentVersion.objects.values_list(
-        "procedure_id", "valid_from", "deployed"
-    )
-    deployed = _as_of(list(payment_rows), end)
-    priced = set(ProcedureFee.objects.filter(amount__gt=0).values_list("procedure_id", flat=True))
-    facts = []
+_reused: ContextVar[dict[str, Any] | None] = ContextVar("catalogue_reused", default=None)
+
+
+@contextlib.contextmanager
+def reuse() -> Iterator[None]:
+    """Within this block, the catalogue's period-independent part (procedures, their
+    calendar-derived due days, the version rows, applicability) is read once and reused by
+    every count: a page computing several periods (a 12-week trend) reads it once. Only for
+    a reader: the catalogue must not change inside the block."""
+    if _reused.get() is not None:
+        yield
+        return
+    token = _reused.set({})
+    try:
+        yield
+    finally:
+        _reused.reset(token)
+
+
+def _once(name: str, load: Callable[[], T]) -> T:
+    store = _reused.get()
+    if store is None:
+        return load()
+    if name not in store:
+        store[name] = load()
+    return store[name]
+
+
+Base = list[tuple[dict[str, Any], dt.date | None, dt.date | None]]
+
+
+def _procedure_base(cal: WorkCalendar) -> Base:
+    """Every procedure's row with its publication due days (independent of the period)."""
+    rows: Base = []
     for p in Procedure.objects.values(
         "pk",
         "code",
@@ -142,13 +168,49 @@ def catalogue_facts(period: Period, calendar: WorkCalendar | None = None) -> lis
         "legal_basis_effective_date",
         "published_components",
     ):
-        level = str(levels.get(p["pk"], ServiceLevel.NONE))
-        has_fee = p["has_fee"] or p["pk"] in priced
         decision = p["decision_date"]
         effective = p["legal_basis_effective_date"]
         publish_due = working_days_before(cal, effective, PUBLISH_LEAD_DAYS) if effective else None
-        published = p["published_date"]
         public_due = cal.add_working_days(decision, PUBLIC_UPDATE_DAYS) if decision else None
+        row: dict[str, Any] = dict(p)
+        row["certified"] = certified_by_key(p["name"], p["name_key"])
+        rows.append((row, publish_due, public_due))
+    return rows
+
+
+def catalogue_facts(period: Period, calendar: WorkCalendar | None = None) -> list[ProcedureFacts]:
+    """Every procedure's facts as of the period's last day."""
+    end = period.end
+    level_rows = _once(
+        "levels",
+        lambda: list(
+            ServiceLevelVersion.objects.values_list("procedure_id", "valid_from", "level")
+        ),
+    )
+    levels = _as_of(level_rows, end)
+    payment_rows = _once(
+        "payments",
+        lambda: list(
+            PaymentDeploymentVersion.objects.values_list("procedure_id", "valid_from", "deployed")
+        ),
+    )
+    deployed = _as_of(payment_rows, end)
+    priced = _once(
+        "priced",
+        lambda: set(
+            ProcedureFee.objects.filter(amount__gt=0).values_list("procedure_id", flat=True)
+        ),
+    )
+    if calendar is None:
+        base = _once("procedures", lambda: _procedure_base(current_calendar()))
+    else:
+        base = _procedure_base(calendar)
+    facts = []
+    for p, publish_due, public_due in base:
+        level = str(levels.get(p["pk"], ServiceLevel.NONE))
+        has_fee = p["has_fee"] or p["pk"] in priced
+        decision = p["decision_date"]
+        published = p["published_date"]
         components = set(p["published_components"] or [])
         facts.append(
             ProcedureFacts(
@@ -159,7 +221,7 @@ def catalogue_facts(period: Period, calendar: WorkCalendar | None = None) -> lis
                 payment_deployed=bool(deployed.get(p["pk"], False)),
                 has_fee=has_fee,
                 financial_obligation=has_fee or p["has_financial_obligation"],
-                certified_copy=certified_by_key(p["name"], p["name_key"]),
+                certified_copy=p["certified"],
                 requires_result=p["requires_result"],
                 decision_day=decision,
                 publish_due_day=publish_due,
@@ -258,7 +320,7 @@ def _count_pairs(
     result: UnitCounts,
 ) -> None:
     facts = {f.procedure_id: f for f in catalogue_facts(period)}
-    applies = Applicability(set(facts))
+    applies = _once("applies", lambda: Applicability(set(facts)))
     # Each procedure is tested once per count, then intersected per unit.
     passing = {
         key: {pid for pid, f in facts.items() if c.where is None or c.where.test(f, period)}
@@ -352,7 +414,7 @@ def _pair_items(
     pairs: Mapping[str, Mapping[int, set[int]]],
 ) -> Iterator[tuple[bool, Explained]]:
     facts = {f.procedure_id: f for f in catalogue_facts(period)}
-    applies = Applicability(set(facts))
+    applies = _once("applies", lambda: Applicability(set(facts)))
     for unit_id in ordered:
         found_a = pairs["a"].get(unit_id) if "a" in pairs else None
         found_b = pairs["b"].get(unit_id) if "b" in pairs else None

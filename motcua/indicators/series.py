@@ -210,7 +210,9 @@ def build(pairs: set[UnitYear] | None) -> None:
         _build_activity(procedure, scope)
         if pairs is None:
             mark_all_built()
-        figures_changed.send(sender=build)
+        # Caches keyed per unit follow the touched units; a full rebuild moves everything.
+        units = None if pairs is None else {unit_id for unit_id, _ in pairs}
+        figures_changed.send(sender=build, units=units)
 
 
 def _scope(pairs: set[UnitYear] | None) -> Any:

@@ -50,13 +50,13 @@ def cached_scope(request: HttpRequest, fc: FigureCache) -> Scope:
     user = request.user
     if is_unrestricted(user):
         everything = fc.get(
-            ("all-units",), lambda: frozenset(Unit.objects.values_list("id", flat=True))
+            ("all-units",), lambda: frozenset(Unit.objects.values_list("id", flat=True)), ()
         )
         scope = Scope(True, frozenset(), everything)
     else:
         roots = assigned_unit_ids(user)
         key = ("subtree", tuple(sorted(roots)))
-        ids = fc.get(key, lambda: frozenset(subtree_at_any_time(History(), roots)))
+        ids = fc.get(key, lambda: frozenset(subtree_at_any_time(History(), roots)), ())
         scope = Scope(False, roots, ids if roots else frozenset())
     user._motcua_scope = {None: scope}  # type: ignore[union-attr]
     return scope

@@ -59,10 +59,14 @@ class Headline:
         return self.total - self.previous
 
 
-def headlines(ctx: PageContext, roots: list[figures.UnitRef]) -> list[Headline]:
+def headlines(
+    ctx: PageContext, roots: list[figures.UnitRef], among: list[int] | None = None
+) -> list[Headline]:
+    """The roots' scores now and in the previous period; ``among``: units computed with
+    them in one engine call (the ranking's, which the roots belong to)."""
     period, previous = ctx.chosen.period, ctx.chosen.previous
     fs = figures.index_set(period.end)
-    ids = [u.id for u in roots]
+    ids = sorted({u.id for u in roots} | set(among or ()))
     now = figures.scores(ctx.fc, fs, ids, period)
     before = figures.scores(ctx.fc, fs, ids, previous)
     result = []
@@ -297,8 +301,9 @@ def build(ctx: PageContext) -> dict[str, Any]:
         return context
     root = roots[0]
     points, svg = trend(ctx, root)
+    ranked = [u.id for u in scoped_units(ctx)]
     context.update(
-        headlines=headlines(ctx, roots),
+        headlines=headlines(ctx, roots, among=ranked),
         plan=plan_rows(ctx, root, campaigns),
         trend_points=points,
         trend_svg=svg,

@@ -61,6 +61,7 @@ def raw_counts(
     """(unit, indicator) → (b, a, factors) for each unit's subtree (its history's members)."""
     ids = tuple(sorted(set(unit_ids)))
     wanted = None if codes is None else tuple(codes)
+    members = members_union(fc, ids, period)
 
     def work() -> Raw:
         if not ids:
@@ -73,7 +74,7 @@ def raw_counts(
             for f in compute(fs, members, period)
         }
 
-    return fc.get(("counts", set_id, wanted, ids, period.start, period.end), work)
+    return fc.get(("counts", set_id, wanted, ids, period.start, period.end), work, members)
 
 
 def figures(
@@ -97,7 +98,22 @@ def members_of(fc: FigureCache, unit_id: int, period: Period) -> list[int]:
     def work() -> list[int]:
         return sorted(rollup_map(period.start, period.end).get(unit_id, {unit_id}))
 
-    return fc.get(("members", unit_id, period.start, period.end), work)
+    return fc.get(("members", unit_id, period.start, period.end), work, units=())
+
+
+def members_union(fc: FigureCache, unit_ids: Sequence[int], period: Period) -> list[int]:
+    """Every member of these units in the period: the units whose dossier data their figures
+    are computed from (the cache key of those figures, ``generation.py``)."""
+    ids = tuple(sorted(set(unit_ids)))
+
+    def work() -> list[int]:
+        members_all = rollup_map(period.start, period.end)
+        found: set[int] = set()
+        for uid in ids:
+            found |= members_all.get(uid, {uid})
+        return sorted(found)
+
+    return fc.get(("members-of", ids, period.start, period.end), work, units=())
 
 
 def scores(
@@ -115,7 +131,8 @@ def scores(
             result[g.unit_id] = (total + (g.score or 0.0), groups)
         return result
 
-    found = fc.get(("scores", fs.id, ids, period.start, period.end), work)
+    members = members_union(fc, ids, period)
+    found = fc.get(("scores", fs.id, ids, period.start, period.end), work, members)
     return {uid: Scores(total, groups) for uid, (total, groups) in found.items()}
 
 
@@ -137,7 +154,7 @@ def units_under(fc: FigureCache, period: Period, root_ids: Sequence[int] | None)
                         )
         return rows
 
-    rows = fc.get(("units", roots, period.end), work)
+    rows = fc.get(("units", roots, period.end), work, units=())
     return [UnitRef(*row) for row in rows]
 
 

@@ -77,8 +77,9 @@ def explained(
 ) -> tuple[list[Item], list[Item], int, int]:
     period = ctx.chosen.period
 
+    members = figures.members_of(ctx.fc, unit_id, period)
+
     def work() -> tuple[list[Item], list[Item], int, int]:
-        members = figures.members_of(ctx.fc, unit_id, period)
         in_b, not_b, n_b, n_not_b = explain_figure(
             indicator, members, period, offset=offset, limit=limit
         )
@@ -90,7 +91,7 @@ def explained(
         )
 
     key = ("explain", fs.id, indicator.code, unit_id, period.start, period.end, offset, limit)
-    return ctx.fc.get(key, work)
+    return ctx.fc.get(key, work, members)
 
 
 def _rows(items: list[Item]) -> list[dict[str, Any]]:

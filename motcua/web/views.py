@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import Any
 
 from django.db.models import Count
@@ -12,10 +13,11 @@ from django.utils.translation import get_language
 from motcua.accounts.roles import Capability, has_capability
 from motcua.accounts.summary import account_summary
 from motcua.dossiers.models import Dossier
+from motcua.indicators import catalogue
 from motcua.procedures.models import Procedure
 from motcua.units.models import Unit
 from motcua.web import dashboard as dashboard_page
-from motcua.web import indicator_page, unit_page
+from motcua.web import figures, indicator_page, unit_page
 from motcua.web.context import PageContext, page_context
 from motcua.web.generation import FigureCache
 from motcua.web.nav import safe_reverse
@@ -54,9 +56,17 @@ def landing(request: HttpRequest) -> HttpResponse:
     return render(request, "web/home.html", context)
 
 
-def cached_body(ctx: PageContext, request: HttpRequest, name: str, *parts: Any, build: Any) -> str:
+def cached_body(
+    ctx: PageContext,
+    request: HttpRequest,
+    name: str,
+    *parts: Any,
+    build: Any,
+    units: Collection[int] | None = None,
+) -> str:
     """The page's figures part, rendered once per data generation, scope, period, query
-    and language (it holds no per-request token: forms in it are GET forms)."""
+    and language (it holds no per-request token: forms in it are GET forms). ``units``:
+    the only units whose dossiers it shows (``FigureCache.get``)."""
     key = (
         f"body:{name}",
         ctx.scope.unrestricted,
@@ -71,10 +81,11 @@ def cached_body(ctx: PageContext, request: HttpRequest, name: str, *parts: Any, 
     )
 
     def work() -> str:
-        context = build() | {"ctx": ctx, "picker": ctx.picker}
+        with catalogue.reuse():  # several periods computed: read the catalogue once
+            context = build() | {"ctx": ctx, "picker": ctx.picker}
         return render_to_string(f"web/{name}_body.html", context)
 
-    return mark_safe(ctx.fc.get(key, work))  # noqa: S308 - rendered by an autoescaping template
+    return mark_safe(ctx.fc.get(key, work, units))  # noqa: S308 - rendered by an autoescaping template
 
 
 def dashboard(request: HttpRequest) -> HttpResponse:
@@ -94,7 +105,12 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 def unit(request: HttpRequest, code: str) -> HttpResponse:
     ctx = page_context(request)
     found = unit_page.find_unit(ctx, code)
-    body = cached_body(ctx, request, "unit", found.id, build=lambda: unit_page.build(ctx, found))
+    # Its figures (this period and the previous one) count its members' dossiers only.
+    members = set(figures.members_of(ctx.fc, found.id, ctx.chosen.period))
+    members |= set(figures.members_of(ctx.fc, found.id, ctx.chosen.previous))
+    body = cached_body(
+        ctx, request, "unit", found.id, build=lambda: unit_page.build(ctx, found), units=members
+    )
     context = {"ctx": ctx, "unit": found, "body": body} | unit_page.due_context(ctx, found)
     return render(request, "web/unit.html", context)
 

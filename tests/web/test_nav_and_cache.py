@@ -65,3 +65,22 @@ def test_the_desk_entry_is_for_counter_and_processing_officers() -> None:
     cast = build_cast()
     assert "Một cửa" in [str(link.label) for link in links_for(cast.charlie, "/")]
     assert "Một cửa" not in [str(link.label) for link in links_for(cast.bob, "/")]  # a leader
+
+
+def test_a_value_over_some_units_follows_only_their_generations() -> None:
+    calls: list[str] = []
+
+    def get(units):
+        return generation.FigureCache().get(("z",), lambda: calls.append("x") or len(calls), units)
+
+    assert get({1, 2}) == 1
+    generation.bump(units={3})  # another unit's dossiers: still warm
+    assert get({1, 2}) == 1
+    generation.bump(units={2})  # one of its units: cold
+    assert get({1, 2}) == 2
+    generation.bump()  # anything wider (catalogue, units, full rebuild): cold
+    assert get({1, 2}) == 3
+    assert get(()) == 4  # depends on no unit's dossiers
+    generation.bump(units={1})
+    assert get(()) == 4
+    assert len(calls) == 4

@@ -156,6 +156,41 @@ def test_a_dossier_change_invalidates_the_cached_figure(client: Client) -> None:
     assert '<strong id="numerator">4</strong>' in c.get(url).content.decode()
 
 
+def test_a_dossier_change_in_one_unit_leaves_the_other_units_figures_warm(
+    client: Client, monkeypatch
+) -> None:
+    from motcua.dossiers.workflow import change_status
+    from motcua.web import unit_page
+    from tests.indicators.conftest import at
+
+    cast = build_cast()
+    made = _july(cast)
+    c = signed_in(client, cast.alice)
+    pages = {
+        code: f"/chi-so/PROGRESS_ON_TIME/?unit={code}&period=2024-07"
+        for code in ("H67", "H67.30", "H67.31")
+    }
+    before = {code: c.get(url).content.decode() for code, url in pages.items()}
+    assert '<strong id="numerator">3</strong>' in before["H67.30"]
+    assert '<strong id="numerator">4</strong>' in before["H67"]
+    d1_unit = c.get("/don-vi/H67.30/?period=2024-07").content.decode()
+    assert c.get("/don-vi/H67.31/?period=2024-07").status_code == 200
+    # The open dossier of D1's commune (due 10/07) is finished on time.
+    change_status(made[2].pk, 9, actor="test", at=at("2024-07-08"))
+    # D1 and the province follow at once.
+    assert '<strong id="numerator">4</strong>' in c.get(pages["H67.30"]).content.decode()
+    assert '<strong id="numerator">5</strong>' in c.get(pages["H67"]).content.decode()
+    after = c.get("/don-vi/H67.30/?period=2024-07").content.decode()
+    assert after.split('id="main"')[-1] != d1_unit.split('id="main"')[-1]
+    # D2's figures are served from the cache: computing them again would fail.
+    monkeypatch.setattr(unit_page, "build", lambda *a: pytest.fail("D2's page recomputed"))
+    assert "Huyện Hai" in c.get("/don-vi/H67.31/?period=2024-07").content.decode()
+    response = c.get(pages["H67.31"])
+    assert '<strong id="numerator">1</strong>' in before["H67.31"]
+    assert '<strong id="numerator">1</strong>' in response.content.decode()
+    assert "misses=0" in response.headers["Server-Timing"]
+
+
 def test_the_xlsx_export_holds_the_figure_and_every_dossier(client: Client) -> None:
     from openpyxl import load_workbook
 
@@ -182,6 +217,9 @@ def test_the_unit_page_names_what_drags_it_down(client: Client) -> None:
     # D2 holds one of the province's two dossiers not on time...
     subs = html.split('id="sub-units"')[1].split("</table>")[0]
     assert "Huyện Hai" in subs or "Huyện Một" in subs
+    # ...and the one procedure holds them (the daily aggregates grouped by procedure).
+    procedures = html.split('id="procedures"')[1].split("</table>")[0]
+    assert "1.000001" in procedures
     assert 'id="overdue"' in html
 
 
