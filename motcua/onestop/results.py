@@ -14,8 +14,6 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.apps import apps
-
 from motcua.dossiers import workflow
 from motcua.dossiers.models import Dossier, Status
 from motcua.dossiers.workflow import WorkflowError
@@ -27,7 +25,7 @@ class ResultNotIssued(WorkflowError):
 
 def finish_with_result(dossier: Dossier, *, actor: Any, at: dt.datetime, note: str) -> Dossier:
     """Issue the signed result (when there is one to issue), then move the dossier to 9."""
-    if apps.is_installed("motcua.signing") and dossier.procedure.requires_result:
+    if dossier.procedure.requires_result:
         from motcua.signing.services import SigningError, issue_result
 
         try:

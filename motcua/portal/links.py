@@ -1,37 +1,36 @@
 """Links to what other apps own: form 01 (onestop), the signed result (signing), the
-payment link (payments). Each app may be absent; a link that cannot be made is not shown.
+payment link (payments). A link that does not apply to the dossier yet is not shown.
 
 - Forms 01–04 come from the desk (``onestop.access.applicant_form``), served to the
   citizen by ``portal:form``; form 01 exists once the dossier is received, until then the
   citizen has the portal's own submission confirmation (``portal:confirmation``).
 - Results are listed from ``Dossier.results`` (DanhSachGiayToKetQua): the signing app
   records each signed result there with its download link (``signing:download``).
-- The payment link is ``motcua.payments.links.pay_url`` when payments is installed.
+- What is owed and the payment link come from the payments app (``summary``, ``pay_url``).
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from django.apps import apps
 from django.urls import reverse
 
-from motcua.dossiers.models import Dossier, OnlinePaid, Payment, Status
+from motcua.dossiers.models import Dossier, Status
+from motcua.payments.links import pay_url
+from motcua.payments.services import summary
 
 
 def form_url(dossier: Dossier, number: int) -> str | None:
     """The portal's link to official form ``number`` (01–04) of the citizen's dossier, when
-    the desk app is there and the dossier has that form: 01 once received, 02 while a
-    supplement is requested, 03 once refused, 04 once an apology was issued."""
-    if not apps.is_installed("motcua.onestop"):
-        return None
+    the dossier has that form: 01 once received, 02 while a supplement is requested, 03 once
+    refused, 04 once an apology was issued."""
     available = {
-        1: dossier.received_at is not None,
-        2: dossier.status == Status.SUPPLEMENT_REQUESTED,
-        3: dossier.status == Status.REFUSED,
-        4: number == 4 and dossier.apologies.exists(),
+        1: lambda: dossier.received_at is not None,
+        2: lambda: dossier.status == Status.SUPPLEMENT_REQUESTED,
+        3: lambda: dossier.status == Status.REFUSED,
+        4: lambda: dossier.apologies.exists(),
     }
-    if not available.get(number):
+    if number not in available or not available[number]():
         return None
     return reverse("portal:form", kwargs={"code": dossier.code, "number": number})
 
@@ -47,22 +46,11 @@ def results(dossier: Dossier) -> list[dict[str, Any]]:
 
 
 def outstanding(dossier: Dossier) -> int:
-    """What is still owed (VND): the payments app's summary, else fees minus successes."""
-    if apps.is_installed("motcua.payments"):
-        from motcua.payments.services import summary
-
-        return int(summary(dossier).outstanding)
-    if dossier.fee_total <= 0 or dossier.online_paid != OnlinePaid.NO:
-        return 0
-    paid = sum(
-        dossier.payments.filter(state=Payment.State.SUCCESS).values_list("amount", flat=True)
-    )
-    return max(0, dossier.fee_total - paid)
+    """What is still owed (VND), as the payments app counts it."""
+    return int(summary(dossier).outstanding)
 
 
 def payment_url(dossier: Dossier) -> str | None:
-    if not apps.is_installed("motcua.payments") or outstanding(dossier) <= 0:
+    if outstanding(dossier) <= 0:
         return None
-    from motcua.payments.links import pay_url
-
     return str(pay_url(dossier))
