@@ -84,3 +84,16 @@ def _fresh_caches() -> None:
 
     search._FOLDED.clear()
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _default_language() -> Iterator[None]:
+    """Every test starts in the default language. Django's test client leaves the language
+    LocaleMiddleware chose for a request active in the test thread, so a test asking for
+    English would otherwise leave the next test in this process speaking English."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.deactivate()
