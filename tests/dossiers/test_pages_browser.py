@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.contrib.auth.models import User
+from playwright.sync_api import expect
 
 from motcua.accounts.roles import Role
 from motcua.accounts.services import grant
@@ -41,7 +42,8 @@ def test_a_leader_cannot_reach_another_units_dossier(live_server, page) -> None:
     page.get_by_label("Tìm kiếm", exact=True).fill("chung thuc")
     page.get_by_role("button", name="Tìm", exact=True).click()
     rows = page.locator("#dossiers tbody tr")
-    assert rows.count() == 1 and mine.code in rows.first.inner_text()
+    expect(rows).to_have_count(1)  # waits for the search's page, unlike count()
+    assert mine.code in rows.first.inner_text()
     shot(page, "dossier-list")
     page.get_by_role("link", name=mine.code).click()
     assert page.locator("#dossier-code").inner_text() == mine.code
@@ -126,7 +128,8 @@ def test_the_campaign_report_download(live_server, page) -> None:
     sign_in(page, live_server.url, "minh")
     page.get_by_role("link", name="Chiến dịch").first.click()
     page.get_by_role("link", name=campaign.name).click()
-    assert page.locator("#progress-online_received tbody tr").count() == 2
+    # expect() waits for the detail page; count() would read the list page still showing.
+    expect(page.locator("#progress-online_received tbody tr")).to_have_count(2)
     shot(page, "campaign-detail")
     with page.expect_download() as info:
         page.locator("#downloads").get_by_role("link", name="XLSX").first.click()

@@ -9,6 +9,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from motcua.dossiers import workflow
 from motcua.dossiers.models import Dossier, Status
@@ -99,7 +100,7 @@ def test_a_citizen_signs_up_files_online_and_follows_the_dossier(
 
     # The confirmation with its QR code, at once.
     page.locator("#confirmation-link").click()
-    assert page.locator("#confirmation img").count() == 1
+    expect(page.locator("#confirmation img")).to_have_count(1)
     assert page.locator("#status-url").inner_text().endswith(f"/tra-cuu/{dossier.code}/")
     shot(page, "confirmation")
 
