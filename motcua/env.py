@@ -158,6 +158,12 @@ VARIABLES: dict[str, Variable] = {
             "PAYMENT_TIMEOUT", "10", "Seconds to wait for a gateway's server-to-server answer."
         ),
         Variable(
+            "IMPORT_UPLOAD_HOURS",
+            "24",
+            "Hours a file checked on the import page waits for confirmation; then it expires "
+            "and the stored file is deleted.",
+        ),
+        Variable(
             "PAYMENT_RECONCILE_INTERVAL",
             "600",
             "Seconds between reconciliation retries while payments stay pending.",

@@ -155,6 +155,8 @@ if not DEBUG and env.get("DATABASE_URL"):
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 
 # Background tasks (django-tasks) stored in the database; `motcua db_worker` runs them.
+IMPORT_UPLOAD_HOURS = env.get_int("IMPORT_UPLOAD_HOURS")  # staged import files (dossiers)
+
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 
 LOGGING = {

@@ -247,14 +247,17 @@ class Payment(models.Model):
 class ImportUpload(models.Model):
     """A file uploaded on the import page: checked (a preview), then applied once.
 
-    The file is kept under ``VAR_DIR/imports/<token>/`` until it is applied; ``preview``
-    and ``result`` hold what the ingestion reported (counts and the first errors).
+    The file is kept under ``VAR_DIR/imports/<token>/`` until it is applied, or until it
+    expires unconfirmed after ``IMPORT_UPLOAD_HOURS`` (then it is deleted and the row kept as
+    the record of the check); ``preview`` and ``result`` hold what the ingestion reported
+    (counts and the first errors).
     Confirming an applied upload again changes nothing (``state`` is checked under a lock).
     """
 
     class State(models.TextChoices):
         CHECKED = "checked", _("Đã kiểm tra")
         APPLIED = "applied", _("Đã nhập")
+        EXPIRED = "expired", _("Hết hạn")
 
     token = models.CharField(max_length=32, unique=True, editable=False)
     user = models.ForeignKey(

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
@@ -152,7 +153,12 @@ def _upload(request: HttpRequest, token: str) -> tuple[User, ImportUpload]:
 def import_upload(request: HttpRequest, token: str) -> HttpResponse:
     """What the file would do (or did), and the confirm button while it can be applied."""
     _user, upload = _upload(request, token)
-    return render(request, "dossiers/import_upload.html", {"upload": upload})
+    context = {
+        "upload": upload,
+        "expires_at": uploads.expires_at(upload),
+        "hours": settings.IMPORT_UPLOAD_HOURS,
+    }
+    return render(request, "dossiers/import_upload.html", context)
 
 
 @login_required

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import json
+import os
 from typing import Any
 
 import pytest
@@ -12,6 +14,7 @@ from django.contrib.auth.models import User
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from motcua.accounts.roles import Role
 from motcua.accounts.services import grant
@@ -157,3 +160,106 @@ def test_the_page_needs_the_capability_and_uploads_are_private(monitor, catalogu
     assert them.get(reverse("dossiers:import_upload", args=[token])).status_code == 404
     assert them.post(reverse("dossiers:import_confirm", args=[token])).status_code == 404
     assert Dossier.objects.count() == 0
+
+
+def _age(staged: ImportUpload, hours: float) -> None:
+    """Pretend the upload was checked ``hours`` ago (created_at is auto_now_add)."""
+    then = timezone.now() - dt.timedelta(hours=hours)
+    ImportUpload.objects.filter(pk=staged.pk).update(created_at=then)
+    staged.refresh_from_db()
+
+
+def test_an_unconfirmed_upload_expires_and_its_file_goes(
+    monitor, settings, django_capture_on_commit_callbacks
+) -> None:
+    settings.IMPORT_UPLOAD_HOURS = 24
+    c = logged_in(monitor)
+    upload(c, json_file([hoso()]))
+    upload(c, json_file([hoso("000.00.07.H44-240801-0002", MaBienNhanRieng="BN-2")], "b.json"))
+    old, recent = ImportUpload.objects.order_by("pk")
+    _age(old, 25)
+    _age(recent, 23)
+    with django_capture_on_commit_callbacks(execute=True):
+        result = uploads.expire()
+    assert (result.uploads, result.orphans) == (1, 0)
+    old.refresh_from_db()
+    recent.refresh_from_db()
+    assert old.state == ImportUpload.State.EXPIRED and old.preview["created"] == 1
+    assert not uploads.directory(old.token).exists()
+    assert recent.state == ImportUpload.State.CHECKED
+    assert (uploads.directory(recent.token) / "b.json").is_file()
+    assert uploads.expire().uploads == 0  # idempotent
+    event = AuditEvent.objects.get(action="dossier.import_expired")
+    assert event.object_id == str(old.pk)
+    page = c.get(reverse("dossiers:import_upload", args=[old.token])).content.decode()
+    assert 'id="import-expired"' in page and 'id="confirm-import"' not in page
+    # Confirming an expired upload imports nothing.
+    c.post(reverse("dossiers:import_confirm", args=[old.token]))
+    assert Dossier.objects.count() == 0
+
+
+def test_a_confirmation_after_the_expiry_expires_instead_of_applying(
+    monitor, settings, django_capture_on_commit_callbacks
+) -> None:
+    settings.IMPORT_UPLOAD_HOURS = 2
+    c = logged_in(monitor)
+    upload(c, json_file([hoso()]))
+    staged = ImportUpload.objects.get()
+    _age(staged, 3)  # the background task has not run yet
+    with django_capture_on_commit_callbacks(execute=True):
+        response = c.post(reverse("dossiers:import_confirm", args=[staged.token]))
+    assert response.status_code == 302
+    staged.refresh_from_db()
+    assert staged.state == ImportUpload.State.EXPIRED
+    assert Dossier.objects.count() == 0
+    assert not uploads.directory(staged.token).exists()
+    assert not AuditEvent.objects.filter(action="dossier.import").exists()
+
+
+def test_leftover_folders_without_an_upload_are_removed_once_old(monitor, settings) -> None:
+    settings.IMPORT_UPLOAD_HOURS = 1
+    stale = uploads.directory("f" * 32)
+    fresh = uploads.directory("e" * 32)
+    for folder in (stale, fresh):
+        folder.mkdir(parents=True)
+        (folder / "x.json").write_text("[]")
+    two_hours_ago = (timezone.now() - dt.timedelta(hours=2)).timestamp()
+    os.utime(stale, (two_hours_ago, two_hours_ago))
+    assert uploads.expire().orphans == 1
+    assert not stale.exists() and fresh.is_dir()
+
+
+def test_a_check_that_crashes_leaves_no_file(monitor, monkeypatch) -> None:
+    def boom(*args: Any, **kwargs: Any) -> None:
+        raise RuntimeError("disk on fire")
+
+    monkeypatch.setattr(uploads, "import_files", boom)
+    with pytest.raises(RuntimeError):
+        upload(logged_in(monitor), json_file([hoso()]))
+    root = uploads.directory("x").parent
+    assert not any(root.iterdir()) and not ImportUpload.objects.exists()
+
+
+def test_checking_a_file_schedules_its_expiry(
+    monitor, settings, django_capture_on_commit_callbacks
+) -> None:
+    from django_tasks_db.models import DBTaskResult
+
+    settings.IMPORT_UPLOAD_HOURS = 24
+    with django_capture_on_commit_callbacks(execute=True):
+        upload(logged_in(monitor), json_file([hoso()]))
+    staged = ImportUpload.objects.get()
+    task = DBTaskResult.objects.get(task_path="motcua.dossiers.tasks.expire_import_uploads")
+    assert task.run_after == uploads.expires_at(staged) + dt.timedelta(seconds=1)
+
+
+def test_the_purge_command_reports(monitor, settings) -> None:
+    from django.core.management import call_command
+
+    c = logged_in(monitor)
+    upload(c, json_file([hoso()]))
+    _age(ImportUpload.objects.get(), settings.IMPORT_UPLOAD_HOURS + 1)
+    out = io.StringIO()
+    call_command("dossiers_purge", stdout=out)
+    assert "expired 1 upload(s)" in out.getvalue()
+    assert ImportUpload.objects.get().state == ImportUpload.State.EXPIRED
