@@ -47,8 +47,9 @@ def group_help(group: str) -> str:
 # Accounts, API keys and the API's schema (motcua/accounts, motcua/api).
 GROUPS |= {"accounts", "apikeys", "api"}
 
-# Signed electronic results: demo PKI, unit certificates (motcua/signing).
-GROUPS |= {"signing"}
+# Signed electronic results: demo PKI, unit certificates (motcua/signing); the desk's
+# e-mail retries (motcua/onestop).
+GROUPS |= {"signing", "onestop"}
 
 
 def main() -> None:

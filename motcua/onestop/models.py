@@ -80,7 +80,8 @@ class Notification(models.Model):
     key = models.CharField(max_length=80, unique=True)  # dossier, kind and event: sent once
     recipient_masked = models.CharField(max_length=255, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
-    error = models.TextField(blank=True)
+    error = models.TextField(blank=True)  # the last failed attempt's error
+    attempts = models.PositiveSmallIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -7,14 +7,18 @@ apologies, which send no status signal, schedule theirs with :func:`after_commit
 
 Each notification is a :class:`~motcua.onestop.models.Notification` row keyed by dossier,
 kind and event, so a step is announced once; a failed send keeps its error on the row and
-does not undo the step. The address is read from the encrypted personal data; that read is
-audited. The texts are Vietnamese templates (``onestop/email/<kind>.txt``, subject on the
-first line); the e-mail transport is Django's (SMTP configured through motcua/env.py, the
-console backend by default, docs/CONFIGURATION.md).
+does not undo the step. A failed send is retried by a background task with a growing delay
+(``RETRY_DELAYS``), and ``motcua onestop resend`` retries every unsent one at once (cron,
+or after fixing the mail server); a retry sends under a lock on the row and never twice.
+The address is read from the encrypted personal data; that read is audited. The texts are
+Vietnamese templates (``onestop/email/<kind>.txt``, subject on the first line); the e-mail
+transport is Django's (SMTP configured through motcua/env.py, the console backend by
+default, docs/CONFIGURATION.md).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from typing import Any
 
@@ -132,17 +136,79 @@ def send(dossier_id: int, kind: str, *, seq: int) -> Notification | None:
             fields=["Email"],
             purpose=f"notification:{kind}",
         )
-    subject, body = render(dossier, kind)
+    _deliver(notification, dossier, address)
+    return notification
+
+
+# Delays before the automatic retries of a failed send (then only `onestop resend`).
+RETRY_DELAYS = (
+    dt.timedelta(minutes=5),
+    dt.timedelta(minutes=30),
+    dt.timedelta(hours=2),
+    dt.timedelta(hours=12),
+)
+
+
+def _deliver(notification: Notification, dossier: Dossier, address: str) -> bool:
+    """One attempt; a failure is kept on the row (never undoing the step) and retried."""
+    subject, body = render(dossier, notification.kind)
+    notification.attempts += 1
     try:
         send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [address])
     except Exception as error:  # a mail failure never undoes the step; it is kept visible
-        logger.warning("notification %s not sent: %s", key, error)
+        logger.warning("notification %s not sent: %s", notification.key, error)
         notification.error = str(error)[:2000]
-        notification.save(update_fields=["error"])
-    else:
-        notification.sent_at = timezone.now()
-        notification.save(update_fields=["sent_at"])
-    return notification
+        notification.save(update_fields=["error", "attempts"])
+        if notification.attempts <= len(RETRY_DELAYS):
+            _schedule_retry(notification.pk, RETRY_DELAYS[notification.attempts - 1])
+        return False
+    notification.sent_at = timezone.now()
+    notification.error = ""
+    notification.save(update_fields=["sent_at", "error", "attempts"])
+    return True
+
+
+def _schedule_retry(notification_id: int, after: dt.timedelta) -> None:
+    from motcua.onestop.tasks import retry_notification
+
+    try:
+        retry_notification.using(run_after=timezone.now() + after).enqueue(notification_id)
+    except Exception:  # the queue is an optimisation: `onestop resend` finds it anyway
+        logger.exception("could not schedule the retry of notification %s", notification_id)
+
+
+def retry(notification_id: int) -> bool | None:
+    """Send an unsent notification again (the row locked: concurrent retries send once).
+    True when sent now, False when it failed again, None when there is nothing to do
+    (already sent, or the applicant's address is gone)."""
+    with transaction.atomic():
+        notification = Notification.objects.select_for_update().get(pk=notification_id)
+        if notification.sent_at is not None:
+            return None
+        dossier = Dossier.objects.select_related("unit", "procedure").get(
+            pk=notification.dossier_id
+        )
+        address = str(pii.reveal(dossier.pii).get("Email") or "")
+        audit.record(
+            "dossier.pii.read",
+            actor="notifications",
+            object_type="dossier",
+            object_id=dossier.pk,
+            code=dossier.code,
+            fields=["Email"],
+            purpose=f"notification:{notification.kind}:retry",
+        )
+        if not address:
+            notification.error = "no e-mail address any more"
+            notification.save(update_fields=["error"])
+            return None
+        return _deliver(notification, dossier, address)
+
+
+def unsent() -> list[int]:
+    """Notifications not (yet) delivered, oldest first."""
+    rows = Notification.objects.filter(sent_at__isnull=True).order_by("created_at", "pk")
+    return list(rows.values_list("pk", flat=True))
 
 
 def _mask(address: str) -> str:

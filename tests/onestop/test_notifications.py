@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import io
+
 import pytest
 from django.core import mail
 from django.utils import timezone
@@ -51,3 +53,54 @@ def test_the_texts_are_vietnamese_and_unescaped(desk):
     subject, body = notifications.render(dossier, notifications.Kind.RECEIVED)
     assert subject == f"[UBND xã Ea T'Ling] Đã tiếp nhận hồ sơ {dossier.code}"
     assert "Ngày hẹn trả kết quả: 09:00 ngày 12/08/2024" in body and "&#x27;" not in body
+
+
+def test_a_failed_send_is_retried_later_and_sent_once(
+    desk, monkeypatch, django_capture_on_commit_callbacks
+):
+    from django.core.management import call_command
+    from django_tasks_db.models import DBTaskResult
+
+    real = notifications.send_mail
+    monkeypatch.setattr(notifications, "send_mail", _broken)
+    dossier = desk.receive(received_at=timezone.now())
+    notifications.send(dossier.pk, notifications.Kind.RECEIVED, seq=1)
+    failed = Notification.objects.get()
+    assert (failed.sent_at, failed.attempts) == (None, 1)
+    retry = DBTaskResult.objects.get(task_path="motcua.onestop.tasks.retry_notification")
+    assert retry.args_kwargs["args"] == [failed.pk]
+    assert notifications.retry(failed.pk) is False  # still down: the next retry is later
+    assert DBTaskResult.objects.filter(task_path=retry.task_path).count() == 2
+
+    monkeypatch.setattr(notifications, "send_mail", real)  # the mail server is back
+    out = io.StringIO()
+    call_command("onestop_resend", stdout=out)
+    assert "sent 1, failed again 0" in out.getvalue()
+    failed.refresh_from_db()
+    assert failed.sent_at is not None and failed.error == "" and failed.attempts == 3
+    assert len(mail.outbox) == 1
+    assert notifications.retry(failed.pk) is None  # sent: never twice
+    assert len(mail.outbox) == 1
+    purposes = AuditEvent.objects.filter(action="dossier.pii.read").values_list(
+        "data__purpose", flat=True
+    )
+    assert sorted(purposes).count("notification:received:retry") == 2
+
+
+def test_retries_stop_after_the_last_delay(desk, monkeypatch):
+    from django_tasks_db.models import DBTaskResult
+
+    monkeypatch.setattr(notifications, "send_mail", _broken)
+    dossier = desk.receive(received_at=timezone.now())
+    notifications.send(dossier.pk, notifications.Kind.RECEIVED, seq=1)
+    pk = Notification.objects.get().pk
+    for _ in notifications.RETRY_DELAYS:
+        assert notifications.retry(pk) is False
+    scheduled = DBTaskResult.objects.filter(task_path="motcua.onestop.tasks.retry_notification")
+    assert scheduled.count() == len(notifications.RETRY_DELAYS)
+    assert Notification.objects.get().attempts == len(notifications.RETRY_DELAYS) + 1
+    assert notifications.unsent() == [pk]  # still listed for `onestop resend`
+
+
+def _broken(*args, **kwargs):
+    raise OSError("SMTP server unreachable")
