@@ -127,17 +127,22 @@ def send(dossier_id: int, kind: str, *, seq: int) -> Notification | None:
         )
         if not created:
             return notification
-        audit.record(
-            "dossier.pii.read",
-            actor="notifications",
-            object_type="dossier",
-            object_id=dossier.pk,
-            code=dossier.code,
-            fields=["Email"],
-            purpose=f"notification:{kind}",
-        )
+        _audit_read(dossier, f"notification:{kind}")
     _deliver(notification, dossier, address)
     return notification
+
+
+def _audit_read(dossier: Dossier, purpose: str) -> None:
+    """The applicant's e-mail address was read (from the encrypted personal data)."""
+    audit.record(
+        "dossier.pii.read",
+        actor="notifications",
+        object_type="dossier",
+        object_id=dossier.pk,
+        code=dossier.code,
+        fields=["Email"],
+        purpose=purpose,
+    )
 
 
 # Delays before the automatic retries of a failed send (then only `onestop resend`).
@@ -189,15 +194,7 @@ def retry(notification_id: int) -> bool | None:
             pk=notification.dossier_id
         )
         address = str(pii.reveal(dossier.pii).get("Email") or "")
-        audit.record(
-            "dossier.pii.read",
-            actor="notifications",
-            object_type="dossier",
-            object_id=dossier.pk,
-            code=dossier.code,
-            fields=["Email"],
-            purpose=f"notification:{notification.kind}:retry",
-        )
+        _audit_read(dossier, f"notification:{notification.kind}:retry")
         if not address:
             notification.error = "no e-mail address any more"
             notification.save(update_fields=["error"])
