@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import datetime as dt
 import subprocess
-from pathlib import Path
 
 import pytest
 from django.utils import timezone
@@ -23,7 +22,7 @@ from motcua.indicators.engine import compute
 from motcua.indicators.period import Period
 from motcua.indicators.registry import FORMULA_SETS
 from motcua.portal import citizens
-from tests.accounts.cast import PASSWORD as STAFF_PASSWORD
+from tests.browser import PHONE, screenshot, sign_in
 from tests.files.conftest import (
     MINIMAL_PDF,
     media_root,  # noqa: F401  (uploads in a temporary folder)
@@ -34,22 +33,15 @@ from tests.onestop.conftest import (
 )
 
 CITIZEN_PASSWORD = "mat-khau-cong-dan-2024"
-PHONE = {"width": 390, "height": 844}
-SCREENSHOTS = Path(__file__).resolve().parents[1] / "var" / "screenshots"
 
 
 def shot(page, name: str) -> None:
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / f"journey-{name}.png"), full_page=True)
+    screenshot(page, f"journey-{name}")
 
 
 def staff_sign_in(page, base: str, username: str) -> None:
     """Signs in and lands on the desk (officers' own page) rather than the dashboard."""
-    page.goto(base + "/accounts/login/?next=/mot-cua/")
-    page.get_by_label("Tên đăng nhập").fill(username)
-    page.get_by_label("Mật khẩu").fill(STAFF_PASSWORD)
-    page.get_by_role("button", name="Đăng nhập").click()
-    page.wait_for_url(base + "/mot-cua/")
+    sign_in(page, base, username, land="/mot-cua/")
 
 
 def citizen_sign_in(page, base: str) -> None:

@@ -2,15 +2,8 @@
 
 import pytest
 
-from tests.accounts.cast import PASSWORD, build_cast
-
-
-def sign_in(page, base: str, username: str) -> None:
-    page.goto(base + "/accounts/login/")
-    page.get_by_label("Tên đăng nhập").fill(username)
-    page.get_by_label("Mật khẩu").fill(PASSWORD)
-    page.get_by_role("button", name="Đăng nhập").click()
-    page.wait_for_url(base + "/")
+from tests.accounts.cast import build_cast
+from tests.browser import sign_in
 
 
 @pytest.mark.browser

@@ -9,23 +9,16 @@ import json
 from pathlib import Path
 
 import pytest
-from django.conf import settings
 from django.contrib.auth.models import User
 from playwright.sync_api import expect
 
 from motcua.accounts.roles import Role
 from motcua.accounts.services import grant
 from motcua.dossiers.models import Dossier
-from tests.accounts.cast import PASSWORD, build_cast, password_hash
-from tests.accounts.test_login_browser import sign_in
+from tests.accounts.cast import build_cast, password_hash
+from tests.browser import screenshot as shot
+from tests.browser import sign_in
 from tests.factories import DossierFactory, ProcedureFactory
-
-SHOTS = Path(settings.BASE_DIR) / "var" / "screenshots"
-
-
-def shot(page, name: str) -> None:
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
 
 
 @pytest.mark.browser
@@ -139,6 +132,3 @@ def test_the_campaign_report_download(live_server, page) -> None:
     assert target.read_bytes()[:2] == b"PK"
     page.set_viewport_size({"width": 390, "height": 844})
     shot(page, "campaign-detail-phone")
-
-
-assert PASSWORD  # the cast's password, used by sign_in

@@ -24,6 +24,7 @@ from motcua.dossiers.models import Channel, Dossier
 from motcua.dossiers.services import create_dossier
 from motcua.procedures.models import Procedure
 from motcua.units.models import Unit
+from tests import browser
 from tests.accounts.cast import PASSWORD, password_hash
 from tests.factories import VN, CommuneFactory, DistrictFactory, ProcedureFactory, UnitFactory
 
@@ -98,14 +99,8 @@ def desk(db: Any) -> Desk:
 
 
 def pdf_text(data: bytes, tmp_path: Path) -> str:
-    """The text of a PDF as poppler's pdftotext reads it (layout kept)."""
-    assert data.startswith(b"%PDF-")
-    path = tmp_path / "form.pdf"
-    path.write_bytes(data)
-    out = subprocess.run(
-        ["pdftotext", "-layout", str(path), "-"], capture_output=True, check=True, text=True
-    )
-    return " ".join(out.stdout.split())
+    """The text of a form as poppler's pdftotext reads it (layout kept)."""
+    return browser.pdf_text(data, tmp_path, layout=True)
 
 
 def pdf_page_size(data: bytes, tmp_path: Path) -> str:

@@ -4,36 +4,16 @@ form 01; a processing officer requests a supplement and, once it is supplied, fi
 from __future__ import annotations
 
 import subprocess
-from pathlib import Path
 
 import pytest
 
 from motcua.dossiers.models import Dossier, Status
-from tests.accounts.cast import PASSWORD
+from tests.browser import PHONE, pdf_text, screenshot, sign_in
 from tests.onestop.conftest import build_desk
-
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "var" / "screenshots"
-PHONE = {"width": 390, "height": 844}
-
-
-def sign_in(page, base: str, username: str) -> None:
-    page.goto(base + "/accounts/login/")
-    page.get_by_label("Tên đăng nhập").fill(username)
-    page.get_by_label("Mật khẩu").fill(PASSWORD)
-    page.get_by_role("button", name="Đăng nhập").click()
-    page.wait_for_url(base + "/")
 
 
 def shot(page, name: str) -> None:
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / f"onestop-{name}.png"), full_page=True)
-
-
-def pdf_text(data: bytes, tmp_path: Path) -> str:
-    path = tmp_path / "form.pdf"
-    path.write_bytes(data)
-    out = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, check=True, text=True)
-    return " ".join(out.stdout.split())
+    screenshot(page, f"onestop-{name}")
 
 
 @pytest.mark.browser

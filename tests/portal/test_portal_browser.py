@@ -5,32 +5,19 @@ and the public status page shows the status without personal data."""
 
 from __future__ import annotations
 
-import subprocess
-from pathlib import Path
-
 import pytest
 from playwright.sync_api import expect
 
 from motcua.dossiers import workflow
 from motcua.dossiers.models import Dossier, Status
+from tests.browser import PHONE, pdf_text, screenshot
 from tests.files.conftest import MINIMAL_PDF, image_bytes
 from tests.files.test_uploads import EXE
 from tests.portal.conftest import PASSWORD, build_world
 
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "var" / "screenshots"
-PHONE = {"width": 390, "height": 844}
-
 
 def shot(page, name: str) -> None:
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / f"portal-{name}.png"), full_page=True)
-
-
-def pdf_text(data: bytes, tmp_path: Path) -> str:
-    path = tmp_path / "form.pdf"
-    path.write_bytes(data)
-    out = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, check=True, text=True)
-    return " ".join(out.stdout.split())
+    screenshot(page, f"portal-{name}")
 
 
 @pytest.mark.browser

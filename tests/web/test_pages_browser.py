@@ -4,23 +4,12 @@ main pages go to var/screenshots/."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
-from django.conf import settings
 
 from tests.accounts.cast import build_cast
-from tests.accounts.test_login_browser import sign_in
+from tests.browser import LAPTOP, PHONE, sign_in
+from tests.browser import screenshot as shoot
 from tests.web.test_pages import _july
-
-SHOTS = Path(settings.VAR_DIR) / "screenshots"
-PHONE = {"width": 390, "height": 844}
-LAPTOP = {"width": 1366, "height": 900}
-
-
-def shoot(page, name: str) -> None:
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
 
 
 def no_horizontal_overflow(page) -> bool:
