@@ -58,7 +58,7 @@ def test_an_officer_unmasks_and_it_is_recorded(live_server, page) -> None:
     page.goto(live_server.url + f"/ho-so/{dossier.code}/")
     page.get_by_role("button", name="Xem thông tin cá nhân (được ghi nhật ký)").click()
     assert page.locator("#applicant-id").inner_text() == "001099012345"
-    assert page.locator("#unmasked-note").is_visible()
+    expect(page.locator("#unmasked-note")).to_be_visible()
     from motcua.audit.models import AuditEvent
 
     assert AuditEvent.objects.filter(action="dossier.unmask", actor=officer).count() == 1
