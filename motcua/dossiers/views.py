@@ -48,9 +48,13 @@ def dossier_list(request: HttpRequest) -> HttpResponse:
     page = None
     if not request.GET or form.is_valid():
         filters = form.filters() if request.GET else search.Filters()
-        queryset = search.apply(_visible_dossiers(user, len(units)), filters, timezone.now())
-        size = _int(request.GET.get("size"), search.PAGE_SIZE)
-        page = search.page_of(queryset, _int(request.GET.get("page"), 1), size)
+        page = search.find(
+            _visible_dossiers(user, len(units)),
+            filters,
+            timezone.now(),
+            _int(request.GET.get("page"), 1),
+            _int(request.GET.get("size"), search.PAGE_SIZE),
+        )
     query = request.GET.copy()
     query.pop("page", None)
     context = {
