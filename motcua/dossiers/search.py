@@ -234,9 +234,7 @@ def page_of(qs: QuerySet[Dossier], count: int, number: int, size: int = PAGE_SIZ
     number = max(1, min(number, last))
     offset = (number - 1) * size
     ids = list(qs.values_list("id", flat=True)[offset : offset + size + 1])
-    found = (
-        Dossier.objects.select_related("procedure", "unit").only(*LIST_COLUMNS).in_bulk(ids)
-    )
+    found = Dossier.objects.select_related("procedure", "unit").only(*LIST_COLUMNS).in_bulk(ids)
     rows = [found[pk] for pk in ids if pk in found]
     return Page(rows[:size], number, size, count, len(ids) > size)
 

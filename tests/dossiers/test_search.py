@@ -78,9 +78,7 @@ def test_every_page_holds_the_next_rows_in_order(data, monkeypatch) -> None:
 
 
 @pytest.mark.skipif(connection.vendor != "sqlite", reason="the planner hint is SQLite's")
-def test_a_large_status_is_read_in_code_order_not_from_the_status_index(
-    data, monkeypatch
-) -> None:
+def test_a_large_status_is_read_in_code_order_not_from_the_status_index(data, monkeypatch) -> None:
     monkeypatch.setattr(search, "COUNT_LIMIT", 3)
     f = search.Filters(status=Status.RETURNED, sort="code")
     with CaptureQueriesContext(connection) as queries:

@@ -54,7 +54,7 @@ ROW = (
 
 def _local(value: dt.datetime | None, pattern: str) -> str:
     """``value|date:…|default:"—"`` for the numeric patterns of the list (local time)."""
-    return timezone.template_localtime(value).strftime(pattern) if value else "—"
+    return timezone.localtime(value).strftime(pattern) if value else "—"
 
 
 @register.simple_tag
