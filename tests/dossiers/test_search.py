@@ -53,28 +53,37 @@ def combinations(cast: Cast, procedures: list[int]) -> list[search.Filters]:
     ]
 
 
-def test_many_rows_are_read_in_another_plan_but_the_same_order(data) -> None:
+def test_the_hints_change_how_rows_are_read_never_which_or_in_what_order(data) -> None:
     cast, procedures = data
-    for f in combinations(cast, procedures):
-        few = list(search.apply(Dossier.objects.all(), f, NOW).values_list("code", flat=True))
-        many = search.apply(Dossier.objects.all(), f, NOW, many=True)
-        assert list(many.values_list("code", flat=True)) == few, f
+    for f, units in itertools.product(combinations(cast, procedures), scopes(cast)):
+        plain = search.apply(Dossier.objects.all(), f, NOW, units=units)
+        expected = list(plain.values_list("code", flat=True))
+        for many, by_status in [(True, False), (False, True), (True, True)]:
+            hinted = search.apply(
+                Dossier.objects.all(), f, NOW, units=units, many=many, by_status=by_status
+            )
+            assert list(hinted.values_list("code", flat=True)) == expected, (f, units, many)
+
+
+def scopes(cast: Cast) -> list[set[int] | None]:
+    return [None, {cast.d1.pk, cast.c1.pk}, set()]
 
 
 def test_every_page_holds_the_next_rows_in_order(data, monkeypatch) -> None:
     cast, procedures = data
     monkeypatch.setattr(search, "COUNT_LIMIT", 6)  # most combinations count as "many"
-    for f in combinations(cast, procedures):
-        expected = list(search.apply(Dossier.objects.all(), f, NOW).values_list("id", flat=True))
+    for f, units in itertools.product(combinations(cast, procedures), scopes(cast)):
+        plain = search.apply(Dossier.objects.all(), f, NOW, units=units)
+        expected = list(plain.values_list("id", flat=True))
         shown: list[int] = []
         for number in itertools.count(1):
-            page = search.find(Dossier.objects.all(), f, NOW, number, size=4)
+            page = search.find(Dossier.objects.all(), f, NOW, number, size=4, units=units)
             assert page.count == min(len(expected), 7)
             shown += [d.pk for d in page.rows]
             if not page.has_next or number == page.last_number:
                 break
         # The pages stop at the last one holding the COUNT_LIMIT-th row (8 rows of 4).
-        assert shown == expected[: -(-min(len(expected), 6) // 4) * 4], f
+        assert shown == expected[: -(-min(len(expected), 6) // 4) * 4], (f, units)
 
 
 @pytest.mark.skipif(connection.vendor != "sqlite", reason="the planner hint is SQLite's")
@@ -83,9 +92,20 @@ def test_a_large_status_is_read_in_code_order_not_from_the_status_index(data, mo
     f = search.Filters(status=Status.RETURNED, sort="code")
     with CaptureQueriesContext(connection) as queries:
         search.find(Dossier.objects.all(), f, timezone.now())
-    ids_query = queries.captured_queries[1]["sql"]
+    ids_query = queries.captured_queries[-2]["sql"]  # probe, count, ids, rows
     assert '("dossiers_dossier"."status" + 0) = 10' in ids_query
     f = search.Filters(status=Status.RETURNED)  # newest first: (status, received_at) serves
     with CaptureQueriesContext(connection) as queries:
         search.find(Dossier.objects.all(), f, timezone.now())
-    assert '"dossiers_dossier"."status" = 10' in queries.captured_queries[1]["sql"]
+    assert '"dossiers_dossier"."status" = 10' in queries.captured_queries[-2]["sql"]
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="the planner hint is SQLite's")
+def test_a_rare_status_is_read_from_the_status_index_not_the_scopes(data) -> None:
+    cast, _ = data
+    f = search.Filters(status=Status.PROCESSING)
+    with CaptureQueriesContext(connection) as queries:
+        search.find(Dossier.objects.all(), f, timezone.now(), units={cast.d1.pk, cast.c1.pk})
+    count, ids = queries.captured_queries[-3]["sql"], queries.captured_queries[-2]["sql"]
+    for sql in (count, ids):
+        assert '("dossiers_dossier"."unit_id" + 0) IN' in sql, sql
