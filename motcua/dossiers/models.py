@@ -151,6 +151,9 @@ class Dossier(models.Model):
             models.Index(fields=["unit", "finished_at"]),
             models.Index(fields=["received_at"]),
             models.Index(fields=["status", "due_at"]),
+            # The list filtered by status, newest (or oldest) first: the page is read in
+            # order instead of sorting every dossier of the status (docs/web-dossiers.md).
+            models.Index(fields=["status", "received_at"], name="dossier_status_received"),
             models.Index(fields=["due_at"], name="dossier_due_at"),
             models.Index(
                 fields=["applicant_key"],

@@ -11,16 +11,25 @@ Search is accent-insensitive ("chung thuc" finds "chứng thực") and answered 
 
 Counting is bounded: past :data:`COUNT_LIMIT` matches the page says "more than 10.000",
 and pages are offset-paginated up to that many rows.
+
+The bounded count also chooses how the page is read (:func:`find`). SQLite's planner
+knows how many rows an index holds, not how they are spread over its values (no
+histograms): it takes the status index for "status 10" (1.5 million of 2 million rows)
+and sorts them all (10 s). At most COUNT_LIMIT matches are few: sorting them is cheap.
+More are at least one row in a few hundred: walking the index of the sort order finds a
+page quickly, so the filters no index in that order serves are written so that no index
+answers them (``status + 0``).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Collection
 from dataclasses import dataclass
 
 from django.db import connection
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
 from django.db.models.functions import Coalesce
 
 from motcua.core.text import fold, nfc
@@ -118,20 +127,53 @@ def _prefix(column: str, text: str) -> Q:
     return Q(**{f"{column}__gte": text, f"{column}__lt": text + "\U0010ffff"})
 
 
-def apply(queryset: QuerySet[Dossier], f: Filters, now: dt.datetime) -> QuerySet[Dossier]:
-    """``queryset`` (already scoped) narrowed by the filters and sorted."""
+# The filter columns whose index serves a sort: (status, received_at), (status, due_at),
+# (unit, received_at) (for several units, the scope, it holds what the sort reads: sorting
+# 130,000 of its entries takes 30 ms). Any other filter index, used for a large result,
+# means reading every row of that result to sort it.
+ORDERED_BY = {
+    "status": {"-received", "received", "due"},
+    "unit_id": {"-received", "received"},
+    "scope": {"-received", "received"},
+    "procedure_id": set(),
+}
+
+
+def apply(
+    queryset: QuerySet[Dossier],
+    f: Filters,
+    now: dt.datetime,
+    *,
+    units: Collection[int] | None = None,
+    many: bool = False,
+    by_status: bool = False,
+) -> QuerySet[Dossier]:
+    """``queryset`` narrowed to the dossiers of ``units`` (the caller's scope; None: every
+    unit) and by the filters, sorted. How SQLite reads it (see the module's text):
+    ``many``, the result holds more than COUNT_LIMIT rows: a filter whose index does not
+    give the sort's order is kept from the planner; ``by_status``, the status and due
+    filters alone match at most COUNT_LIMIT rows: the unit and procedure indexes are kept
+    from the planner, so that it starts from the status index."""
     qs = queryset
     if f.q.strip():
         # As a subquery of ids, so that the search's indexes drive the query rather than
         # the scope's or a filter's (a unit has tens of thousands of dossiers).
         matches = Dossier.objects.filter(search_q(f.q)).values("id")
         qs = qs.filter(id__in=matches)
-    if f.unit_id is not None:
-        qs = qs.filter(unit_id=f.unit_id)
-    if f.procedure_id is not None:
-        qs = qs.filter(procedure_id=f.procedure_id)
-    if f.status is not None:
-        qs = qs.filter(status=f.status)
+    sqlite = connection.vendor == "sqlite"
+    for name, column, lookup, value in (
+        ("scope", "unit_id", "in", None if units is None else sorted(units)),
+        ("unit_id", "unit_id", "exact", f.unit_id),
+        ("procedure_id", "procedure_id", "exact", f.procedure_id),
+        ("status", "status", "exact", f.status),
+    ):
+        if value is None:
+            continue
+        hidden = (many and f.sort not in ORDERED_BY[name]) or (by_status and name != "status")
+        if sqlite and hidden:
+            qs = qs.alias(**{f"{column}_noindex": F(column) + 0})
+            column = f"{column}_noindex"
+        qs = qs.filter(**{f"{column}__{lookup}": value})
     if f.channel is not None:
         qs = qs.filter(channel=f.channel)
     if f.online:
@@ -140,16 +182,30 @@ def apply(queryset: QuerySet[Dossier], f: Filters, now: dt.datetime) -> QuerySet
         qs = qs.filter(received_at__gte=_start(f.received_from))
     if f.received_to is not None:
         qs = qs.filter(received_at__lt=_start(f.received_to + dt.timedelta(days=1)))
-    if f.due == "overdue":
-        qs = qs.filter(status__in=OPEN_STATUSES, due_at__lt=now)
-    elif f.due == "nearly_due":
-        soon = now + dt.timedelta(days=NEARLY_DUE_DAYS)
-        qs = qs.filter(status__in=OPEN_STATUSES, due_at__gte=now, due_at__lt=soon)
+    qs = qs.filter(_due_q(f, now))
     if f.due == "overdue" and f.sort == "due":
         # Overdue dossiers are few among millions whose due date has passed: sort the ones
         # the (status, due_at) index finds, rather than walk the due_at index over all.
         return qs.order_by(Coalesce("due_at", "due_at"), "id")
     return qs.order_by(*SORTS.get(f.sort, SORTS["-received"]))
+
+
+def _due_q(f: Filters, now: dt.datetime) -> Q:
+    if f.due == "overdue":
+        return Q(status__in=OPEN_STATUSES, due_at__lt=now)
+    if f.due == "nearly_due":
+        soon = now + dt.timedelta(days=NEARLY_DUE_DAYS)
+        return Q(status__in=OPEN_STATUSES, due_at__gte=now, due_at__lt=soon)
+    return Q()
+
+
+def _few_by_status(f: Filters, now: dt.datetime) -> bool:
+    """Whether the status and due filters alone match at most COUNT_LIMIT dossiers (read
+    from the status indexes only; False without such a filter)."""
+    if f.status is None and not f.due:
+        return False
+    condition = _due_q(f, now) & (Q() if f.status is None else Q(status=f.status))
+    return Dossier.objects.filter(condition)[: COUNT_LIMIT + 1].count() <= COUNT_LIMIT
 
 
 def _start(day: dt.date) -> dt.datetime:
@@ -184,18 +240,38 @@ class Page:
         return (self.number - 1) * self.size + len(self.rows)
 
 
-def page_of(qs: QuerySet[Dossier], number: int, size: int = PAGE_SIZE) -> Page:
-    """One page in two queries: a count that stops after COUNT_LIMIT rows, and the rows
-    (with their procedure and unit) — whatever the page size."""
+def find(
+    queryset: QuerySet[Dossier],
+    f: Filters,
+    now: dt.datetime,
+    number: int = 1,
+    size: int = PAGE_SIZE,
+    *,
+    units: Collection[int] | None = None,
+) -> Page:
+    """The page ``number`` of ``queryset`` narrowed to ``units`` (None: every unit) and by
+    the filters. On SQLite the plan is chosen from bounded counts (see the module's text):
+    whether the status filters alone match few dossiers, then the count itself."""
+    by_status = connection.vendor == "sqlite" and _few_by_status(f, now)
+    counted = apply(queryset, f, now, units=units, by_status=by_status)
+    count = counted.order_by()[: COUNT_LIMIT + 1].count()
+    many = count > COUNT_LIMIT
+    ordered = apply(queryset, f, now, units=units, many=many, by_status=by_status)
+    return page_of(ordered, count, number, size)
+
+
+def page_of(qs: QuerySet[Dossier], count: int, number: int, size: int = PAGE_SIZE) -> Page:
+    """One page of the sorted ``qs`` holding ``count`` rows (capped at COUNT_LIMIT + 1) in
+    two queries whatever its size: the page's ids in order (the sort reads index columns
+    and ids, not the rows joined to their procedure and unit), then those rows."""
     size = max(1, min(size, MAX_PAGE_SIZE))
-    count = qs.order_by()[: COUNT_LIMIT + 1].count()
     last = max(1, -(-min(count, COUNT_LIMIT) // size))
     number = max(1, min(number, last))
     offset = (number - 1) * size
-    rows = list(
-        qs.select_related("procedure", "unit").only(*LIST_COLUMNS)[offset : offset + size + 1]
-    )
-    return Page(rows[:size], number, size, count, len(rows) > size)
+    ids = list(qs.values_list("id", flat=True)[offset : offset + size + 1])
+    found = Dossier.objects.select_related("procedure", "unit").only(*LIST_COLUMNS).in_bulk(ids)
+    rows = [found[pk] for pk in ids if pk in found]
+    return Page(rows[:size], number, size, count, len(ids) > size)
 
 
 LIST_COLUMNS = (

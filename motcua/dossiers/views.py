@@ -12,7 +12,6 @@ from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
-from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -20,7 +19,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from motcua.accounts.roles import Capability, has_capability
-from motcua.accounts.scope import dossiers_for, require_unit
+from motcua.accounts.scope import Scope, require_unit
 from motcua.audit import log as audit
 from motcua.dossiers import pii, search, uploads
 from motcua.dossiers.forms import DossierFilterForm, ImportUploadForm
@@ -39,7 +38,7 @@ def _require(request: HttpRequest, capability: Capability) -> User:
 
 @login_required
 def dossier_list(request: HttpRequest) -> HttpResponse:
-    user = _require(request, Capability.VIEW_DOSSIERS)
+    _require(request, Capability.VIEW_DOSSIERS)
     # The unit subtree cached by data generation (web.context): the unit history is the
     # largest fixed cost of a list page. Later scope checks in the request reuse it.
     scope = cached_scope(request, FigureCache())
@@ -49,9 +48,14 @@ def dossier_list(request: HttpRequest) -> HttpResponse:
     page = None
     if not request.GET or form.is_valid():
         filters = form.filters() if request.GET else search.Filters()
-        queryset = search.apply(_visible_dossiers(user, len(units)), filters, timezone.now())
-        size = _int(request.GET.get("size"), search.PAGE_SIZE)
-        page = search.page_of(queryset, _int(request.GET.get("page"), 1), size)
+        page = search.find(
+            Dossier.objects.all(),
+            filters,
+            timezone.now(),
+            _int(request.GET.get("page"), 1),
+            _int(request.GET.get("size"), search.PAGE_SIZE),
+            units=_visible_units(scope, len(units)),
+        )
     query = request.GET.copy()
     query.pop("page", None)
     context = {
@@ -63,12 +67,13 @@ def dossier_list(request: HttpRequest) -> HttpResponse:
     return render(request, "dossiers/list.html", context, status=200 if page else 400)
 
 
-def _visible_dossiers(user: User, visible_units: int) -> QuerySet[Dossier]:
-    """The user's dossiers; without the list of unit ids when the scope holds every unit (a
-    monitor of the province root), so that counting by status or date reads only an index."""
-    if visible_units >= Unit.objects.count():
-        return Dossier.objects.all()
-    return dossiers_for(user)
+def _visible_units(scope: Scope, visible_units: int) -> frozenset[int] | None:
+    """The user's units (``accounts.scope``); None when the scope holds every unit (a
+    monitor of the province root), so that counting by status or date reads only an
+    index."""
+    if scope.unrestricted or visible_units >= Unit.objects.count():
+        return None
+    return scope.unit_ids
 
 
 def _int(value: str | None, default: int) -> int:
