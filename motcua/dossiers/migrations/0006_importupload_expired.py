@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('dossiers', '0004_merge_payments_webdossiers'),
+        ('dossiers', '0005_status_received_index'),
     ]
 
     operations = [
