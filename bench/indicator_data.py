@@ -20,8 +20,8 @@ from typing import Any
 from django.db import transaction
 
 from motcua.calendar.services import current_calendar
+from motcua.core.bulk import Inserter, large_sqlite_cache, reset_sequences
 from motcua.core.text import fold
-from motcua.demo.fastinsert import Inserter, large_sqlite_cache, reset_sequences
 from motcua.dossiers.models import Dossier, SyncState
 from motcua.indicators.period import local_zone
 from motcua.procedures.models import Procedure, ServiceLevelVersion

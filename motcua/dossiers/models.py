@@ -80,8 +80,13 @@ class SyncState(models.TextChoices):
 class Dossier(models.Model):
     code = models.CharField(_("mã hồ sơ"), max_length=60, unique=True)
     procedure = models.ForeignKey(Procedure, on_delete=models.PROTECT, verbose_name=_("thủ tục"))
+    # Indexed by (unit, received_at) below: a second index on unit alone only slows writes.
     unit = models.ForeignKey(
-        Unit, on_delete=models.PROTECT, related_name="dossiers", verbose_name=_("đơn vị xử lý")
+        Unit,
+        on_delete=models.PROTECT,
+        related_name="dossiers",
+        verbose_name=_("đơn vị xử lý"),
+        db_index=False,
     )
     channel = models.PositiveSmallIntegerField(_("kênh"), choices=Channel.choices)
     status = models.PositiveSmallIntegerField(_("trạng thái"), choices=Status.choices)
@@ -95,7 +100,8 @@ class Dossier(models.Model):
     # Nullable so that adding it to a large SQLite table is an ALTER TABLE, not a copy.
     applicant_key = models.CharField(max_length=255, null=True, blank=True, editable=False)
     applicant_id_masked = models.CharField(_("số giấy tờ"), max_length=40, blank=True)
-    applicant_id_hash = models.CharField(max_length=64, blank=True, db_index=True)
+    # Searched by equality only: indexed in Meta (db_index would add a LIKE twin on PG).
+    applicant_id_hash = models.CharField(max_length=64, blank=True)
     phone_masked = models.CharField(_("số điện thoại"), max_length=40, blank=True)
     pii = models.TextField(blank=True, editable=False)  # encrypted JSON, see pii.py
     portal_account_id = models.CharField(_("tài khoản cổng"), max_length=100, blank=True)
@@ -155,6 +161,7 @@ class Dossier(models.Model):
             # order instead of sorting every dossier of the status (docs/web-dossiers.md).
             models.Index(fields=["status", "received_at"], name="dossier_status_received"),
             models.Index(fields=["due_at"], name="dossier_due_at"),
+            models.Index(fields=["applicant_id_hash"], name="dossier_applicant_id_hash"),
             models.Index(
                 fields=["applicant_key"],
                 name="dossier_applicant_key",
@@ -188,7 +195,10 @@ class DossierEvent(models.Model):
         PAYMENT = "payment", _("Thanh toán")
         SYNC = "sync", _("Đồng bộ")
 
-    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="events")
+    # Indexed by the unique (dossier, seq) below.
+    dossier = models.ForeignKey(
+        Dossier, on_delete=models.CASCADE, related_name="events", db_index=False
+    )
     seq = models.PositiveIntegerField()
     kind = models.CharField(max_length=12, choices=Kind.choices)
     recorded_at = models.DateTimeField(auto_now_add=True)

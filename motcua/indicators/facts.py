@@ -32,6 +32,7 @@ from django.db.models import Q
 from django.db.models.functions import TruncDate
 
 from motcua.calendar.services import WorkCalendar, current_calendar
+from motcua.core.bulk import indexes_set_aside
 from motcua.dossiers.models import FINISHED_STATUSES, Dossier, SyncState
 from motcua.indicators import series
 from motcua.indicators.catalogue import certified_by_key
@@ -481,7 +482,7 @@ def rebuild(*, unit_ids: Iterable[int] | None = None) -> int:
     running totals built on them."""
     with transaction.atomic():
         if unit_ids is None:
-            with series.suspended(), _indexes_set_aside():
+            with series.suspended(), indexes_set_aside(DailyFact):
                 DailyFact.objects.all().delete()
                 written = _rebuild_rows("1 = 1", [], parallel=True)
             series.build(None)
@@ -496,41 +497,6 @@ def rebuild(*, unit_ids: Iterable[int] | None = None) -> int:
                 return 0
             scope = f"d.unit_id IN ({', '.join(['%s'] * len(ids))})"
             return _rebuild_rows(scope, ids, parallel=False)
-
-
-@contextlib.contextmanager
-def _indexes_set_aside() -> Iterator[None]:
-    """Drop the aggregate table's secondary indexes, and create them again (exactly as the
-    database had them) when the block ends: building an index from the rows at once is far
-    cheaper than maintaining six while every row goes in. Inside the caller's transaction,
-    so a failure restores them; on PostgreSQL readers of the table wait for the commit."""
-    table = DailyFact._meta.db_table
-    with connection.cursor() as cursor:
-        if connection.vendor == "sqlite":
-            cursor.execute(
-                "SELECT name, sql FROM sqlite_master "
-                "WHERE type = 'index' AND tbl_name = %s AND sql IS NOT NULL",
-                [table],
-            )
-        else:
-            cursor.execute(
-                "SELECT i.relname, pg_get_indexdef(i.oid) FROM pg_index x "
-                "JOIN pg_class i ON i.oid = x.indexrelid "
-                "WHERE x.indrelid = %s::regclass AND NOT x.indisprimary AND NOT x.indisunique",
-                [table],
-            )
-        indexes = cursor.fetchall()
-        for name, _ in indexes:
-            cursor.execute(f"DROP INDEX {connection.ops.quote_name(name)}")
-    yield
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            # An index cannot be built over rows with foreign-key checks still pending.
-            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-        for _, definition in indexes:
-            cursor.execute(definition)
-        if connection.vendor == "postgresql":
-            cursor.execute("SET CONSTRAINTS ALL DEFERRED")
 
 
 # Compute the facts of the dossiers that need none of facts_of's harder rules in SQL during

@@ -17,7 +17,8 @@ from motcua.units.models import Unit
 
 
 class DailyFact(models.Model):
-    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="+")
+    # Indexed by (unit, received_day) below, not alone.
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="+", db_index=False)
     procedure = models.ForeignKey(Procedure, on_delete=models.CASCADE, related_name="+")
     received_day = models.DateField(null=True)
     finished_day = models.DateField(null=True)

@@ -33,7 +33,7 @@ from django.db import connection, transaction
 from django.db.models import F, Q, Sum
 from django.db.models.functions import Greatest
 
-from motcua.demo.fastinsert import Inserter
+from motcua.core.bulk import Inserter
 from motcua.indicators.models import DailyFact, MeasureBuilt, ProcedureActivity, RunningTotal
 from motcua.indicators.period import Period
 from motcua.indicators.predicates import Pred

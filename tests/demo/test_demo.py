@@ -8,11 +8,12 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import connection
 
 from motcua.calendar.services import current_calendar
 from motcua.demo.build import DEFAULT_SEED
 from motcua.demo.plan import make_plan
-from motcua.dossiers.models import Dossier, DossierEvent
+from motcua.dossiers.models import Dossier, DossierEvent, Payment
 
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 
@@ -75,3 +76,20 @@ def test_if_empty_skips_a_database_that_has_data(demo, capsys):
     assert "nothing done" in capsys.readouterr().out
     with pytest.raises(CommandError):
         call_command("demo")
+
+
+def test_the_dossier_tables_keep_their_indexes(demo):
+    """The build sets the tables' secondary indexes aside while it loads (core.bulk) and
+    builds them again: the tables end with the indexes the migrations gave them."""
+    with connection.cursor() as cursor:
+        for model in (Dossier, DossierEvent, Payment):
+            table = model._meta.db_table
+            found = connection.introspection.get_constraints(cursor, table)
+            names = {n for n, c in found.items() if c["index"] and not c["primary_key"]}
+            declared = {index.name for index in model._meta.indexes}
+            assert declared <= names, table
+            # SQLite reports an inline UNIQUE as a constraint, not an index.
+            indexed = {tuple(c["columns"]) for c in found.values() if c["index"] or c["unique"]}
+            for field in model._meta.concrete_fields:
+                if (field.db_index or field.unique) and not field.primary_key:
+                    assert (field.column,) in indexed, (table, field.column)

@@ -1,4 +1,8 @@
-"""Insert many rows quickly: ``COPY`` on PostgreSQL, ``executemany`` on SQLite.
+"""Writing many rows quickly: the demo, the indicator rebuild and imports share these.
+
+:class:`Inserter` inserts rows with ``COPY`` on PostgreSQL and ``executemany`` on SQLite;
+:func:`indexes_set_aside` drops a table's secondary indexes for a bulk load and builds them
+again at its end.
 
 Django's ``bulk_create`` prepares every value through the field machinery, which costs
 more than the whole database work for 200,000 dossiers. The demo instead gives rows as
@@ -77,8 +81,9 @@ class Inserter:
 
 
 def _sqlite_datetime(value: dt.datetime) -> str:
-    """Django's SQLite form: naive UTC, ``YYYY-MM-DD HH:MM:SS[.ffffff]``."""
-    return str(value.astimezone(dt.UTC).replace(tzinfo=None))
+    """Django's SQLite form: naive UTC, ``YYYY-MM-DD HH:MM:SS[.ffffff]`` (the UTC text
+    without its ``+00:00``: a fifth cheaper than going through a naive copy)."""
+    return value.astimezone(dt.UTC).isoformat(" ")[:-6]
 
 
 def _default(field: models.Field[Any, Any]) -> Any:
@@ -105,6 +110,50 @@ def large_sqlite_cache() -> Iterator[None]:
     finally:
         with connection.cursor() as cursor:
             cursor.execute(f"PRAGMA cache_size = {previous}")
+
+
+@contextlib.contextmanager
+def indexes_set_aside(*models_: type[models.Model]) -> Iterator[None]:
+    """Drop the tables' secondary indexes, and create them again (exactly as the database
+    had them) when the block ends: building an index from all the rows at once is far
+    cheaper than maintaining it while every row goes in.
+
+    Unique and primary-key indexes stay (they are constraints, and inserts need them). Use
+    inside the caller's transaction, so a failure restores them; on PostgreSQL, readers of
+    the tables wait for the commit (``DROP INDEX`` locks the table), so this is for bulk
+    loads that own the tables: the demo build, a full rebuild of the aggregates. If the
+    block raises, the indexes are not rebuilt: the rollback restores them.
+    """
+    tables = [m._meta.db_table for m in models_]
+    with connection.cursor() as cursor:
+        indexes: list[tuple[str, str]] = []
+        for table in tables:
+            if connection.vendor == "sqlite":
+                cursor.execute(
+                    "SELECT name, sql FROM sqlite_master "
+                    "WHERE type = 'index' AND tbl_name = %s AND sql IS NOT NULL "
+                    "AND sql NOT LIKE 'CREATE UNIQUE%%' ORDER BY name",
+                    [table],
+                )
+            else:
+                cursor.execute(
+                    "SELECT i.relname, pg_get_indexdef(i.oid) FROM pg_index x "
+                    "JOIN pg_class i ON i.oid = x.indexrelid WHERE x.indrelid = %s::regclass "
+                    "AND NOT x.indisprimary AND NOT x.indisunique ORDER BY i.relname",
+                    [connection.ops.quote_name(table)],
+                )
+            indexes += cursor.fetchall()
+        for name, _ in indexes:
+            cursor.execute(f"DROP INDEX {connection.ops.quote_name(name)}")
+    yield
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # An index cannot be built over rows with foreign-key checks still pending.
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        for _, definition in indexes:
+            cursor.execute(definition)
+        if connection.vendor == "postgresql":
+            cursor.execute("SET CONSTRAINTS ALL DEFERRED")
 
 
 def reset_sequences(*models_: type[models.Model]) -> None:
