@@ -49,7 +49,7 @@ def backward(apps: Any, schema_editor: Any) -> None:
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("dossiers", "0004_merge_payments_webdossiers"),
+        ("dossiers", "0006_importupload_expired"),
         ("units", "0002_unitevent_heir"),
     ]
 
