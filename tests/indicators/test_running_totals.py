@@ -2,7 +2,9 @@
 and against a direct count of every dossier, on random dossiers and random periods."""
 
 import datetime as dt
+import itertools
 import json
+from collections import defaultdict
 from unittest import mock
 
 import pytest
@@ -310,6 +312,91 @@ def test_a_dossier_open_across_the_period_is_not_received_in_it(two_procedures) 
     assert count_by_unit(counts, [unit.pk], inside)[unit.pk] == {"timely": 0, "scope": 1}
     first = Period(START, START + dt.timedelta(days=10))
     assert count_by_unit(counts, [unit.pk], first)[unit.pk] == {"timely": 1, "scope": 1}
+
+
+def _series_by_definition() -> tuple[list, list]:
+    """The running totals and procedure activity of every registered measure, computed here
+    from the aggregate rows by their definitions (models.py), in _stored()'s shape: the
+    reference series.build must equal."""
+    from motcua.indicators.facts import FACT_FIELDS, Facts
+    from motcua.indicators.models import DailyFact
+
+    dossier_measures, procedure_measures = series.registered()
+    daily: dict[tuple, list[int]] = defaultdict(lambda: [0] * 366)
+    bits: dict[tuple, list[int]] = defaultdict(lambda: [0] * 6)
+    any_period = Period(START, START)
+    for *values, n in DailyFact.objects.values_list(*FACT_FIELDS, "n"):
+        facts = Facts(*values)
+        f, d = facts.finished_day, facts.due_day
+        days = {"R": facts.received_day, "F": f, "D": d, "M": max(f, d) if f and d else None}
+
+        def holds(m, facts=facts) -> bool:
+            return m.static is None or m.static.test(facts, any_period)
+
+        for m in dossier_measures:
+            day = days[m.anchor]
+            if day is not None and holds(m):
+                daily[(facts.unit_id, day.year, m.anchor, m.key)][day.timetuple().tm_yday - 1] += n
+        for m in procedure_measures:
+            day = facts.received_day
+            if day is not None and holds(m):
+                i = day.timetuple().tm_yday - 1
+                bits[(facts.unit_id, facts.procedure_id, day.year, m.key)][i // 64] |= 1 << (i % 64)
+    totals = sorted(
+        (*key, sum(counts), b"".join(c.to_bytes(4, "little") for c in itertools.accumulate(counts)))
+        for key, counts in daily.items()
+    )
+    activity = sorted(
+        (*key, *(w - (1 << 64) if w >= 1 << 63 else w for w in words))
+        for key, words in bits.items()
+    )
+    return totals, activity
+
+
+@pytest.mark.django_db
+@settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(st.lists(dossier, min_size=1, max_size=20))
+def test_the_stored_series_are_the_running_totals_by_definition(two_procedures, specs) -> None:
+    """series.build (the database sums, the bitmaps by SQL) against running totals and day
+    bitmaps computed here dossier by dossier, after a rebuild and after a partial one."""
+    n = next(_example)
+    units = [make_unit(f"H77.{n}.{i}") for i in range(3)]
+    for spec in specs:
+        _make(units, two_procedures, spec)
+    rebuild()
+    assert _stored() == _series_by_definition()
+    rebuild(unit_ids=[units[1].pk])
+    assert _stored() == _series_by_definition()
+    Dossier.objects.filter(unit__in=units).delete()
+    rebuild()
+
+
+@pytest.mark.django_db
+def test_every_word_and_sign_bit_of_the_activity_is_stored(two_procedures) -> None:
+    """Days at each word's edges (bit 63 is the sign bit) and the last day of a leap year."""
+    unit = make_unit("H78.01")
+    first = dt.date(2024, 1, 1)
+    for index in (0, 1, 62, 63, 64, 127, 128, 191, 255, 256, 319, 320, 364, 365):
+        received = at((first + dt.timedelta(days=index)).isoformat())
+        spec = {"unit": 0, "procedure": index % 2, "day": 0, "channel": 2, "status": 9}
+        made = _make(
+            [unit],
+            two_procedures,
+            spec | {"finish_after": index % 3, "due_after": 4, "supplements": 0, "flags": 16},
+        )
+        Dossier.objects.filter(pk=made.pk).update(
+            received_at=received, finished_at=received + dt.timedelta(days=index % 3),
+            due_at=received + dt.timedelta(days=4),
+        )  # fmt: skip
+    rebuild()
+    totals, activity = _stored()
+    assert (totals, activity) == _series_by_definition()
+    assert any(row[4 + 5] != 0 for row in activity)  # the last word (days 320–365)
+    assert any(w < 0 for row in activity for w in row[4:])  # a sign bit
+    Dossier.objects.filter(unit=unit).delete()
+    rebuild()
 
 
 def _all_facts() -> list[tuple]:
