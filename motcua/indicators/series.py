@@ -315,9 +315,15 @@ def _build_activity(measures: frozenset[Measure], scope: Any) -> None:
     )
     sql, params = query.query.sql_with_params()
     qn = connection.ops.quote_name
-    day, bit = _day_index_sql("g.received_day"), _bit_sql()
+    day = _day_index_sql("g.received_day")
+    # Each day's year, word and bit computed once (the fence keeps the stage apart).
+    located = (
+        f"SELECT g.*, {_year_sql('g.received_day')} AS year, {day} / 64 AS word, "  # noqa: S608
+        f"{_bit_sql(f'{day} %% 64')} AS bit FROM ({sql}) g"
+        + (" LIMIT -1" if connection.vendor == "sqlite" else " OFFSET 0")
+    )
     words = ", ".join(
-        f"SUM(CASE WHEN g.{qn(name)} > 0 AND {day} / 64 = {w} THEN {bit} ELSE 0 END) AS {name}_w{w}"
+        f"SUM(CASE WHEN d.{qn(name)} > 0 AND d.word = {w} THEN d.bit ELSE 0 END) AS {name}_w{w}"
         for name in sums
         for w in range(WORDS)
     )
@@ -329,9 +335,8 @@ def _build_activity(measures: frozenset[Measure], scope: Any) -> None:
         cursor.execute(f"DROP TABLE IF EXISTS {_ACTIVITY_TABLE}")
         cursor.execute(
             f"CREATE TEMPORARY TABLE {_ACTIVITY_TABLE} AS "  # noqa: S608
-            f"SELECT g.unit_id, g.procedure_id, {_year_sql('g.received_day')} AS year, "
-            f"{words} FROM ({sql}) g "
-            f"GROUP BY g.unit_id, g.procedure_id, {_year_sql('g.received_day')}",
+            f"SELECT d.unit_id, d.procedure_id, d.year, {words} FROM ({located}) d "
+            "GROUP BY d.unit_id, d.procedure_id, d.year",
             params,
         )
         try:
@@ -352,12 +357,11 @@ _ACTIVITY_TABLE = "motcua_series_activity"
 _WORD_COLUMNS = tuple(f"w{i}" for i in range(WORDS))
 
 
-def _bit_sql() -> str:
-    """The bit of day ``g.received_day`` in its 64-bit word, as a signed 64-bit integer."""
-    day = _day_index_sql("g.received_day")
+def _bit_sql(index: str) -> str:
+    """Bit ``index`` (0–63) of a 64-bit word, as a signed 64-bit integer."""
     if connection.vendor == "sqlite":
-        return f"(1 << ({day} %% 64))"
-    return f"(CAST(1 AS BIGINT) << ({day} %% 64))"
+        return f"(1 << ({index}))"
+    return f"(CAST(1 AS BIGINT) << ({index}))"
 
 
 def _word_sql(column: str) -> str:

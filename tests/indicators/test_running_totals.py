@@ -299,6 +299,27 @@ def test_a_parallel_rebuild_writes_what_a_serial_one_does(two_procedures, monkey
     assert counting.call_args.args[1] is True  # counted by the forked workers
     assert (aggregate_totals(), _stored()) == serial
     assert serial[0]
+    # The SQL path writes while the rest is still being read (batches of 2, 1 ahead).
+    monkeypatch.setattr(facts, "BATCH", 2)
+    monkeypatch.setattr(facts, "AHEAD", 1)
+    read: list[int] = []
+    raw_batches = facts._raw_batches
+
+    def counted_reads(*args):
+        for batch in raw_batches(*args):
+            read.append(len(batch))
+            yield batch
+
+    def recount(*args):
+        assert len(read) == 1  # the first batch is with the workers, the rest is pending
+        return sql_recount(*args)
+
+    sql_recount = facts._sql_recount
+    monkeypatch.setattr(facts, "_raw_batches", counted_reads)
+    monkeypatch.setattr(facts, "_sql_recount", recount)
+    rebuild()
+    assert len(read) > 2
+    assert (aggregate_totals(), _stored()) == serial
 
 
 @pytest.mark.django_db
