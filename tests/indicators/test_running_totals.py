@@ -420,6 +420,48 @@ def test_every_word_and_sign_bit_of_the_activity_is_stored(two_procedures) -> No
     rebuild()
 
 
+def _table_schema() -> list[tuple]:
+    """The aggregate table's indexes and foreign keys, as the database defines them."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute(
+                "SELECT type, name, sql FROM sqlite_master WHERE tbl_name = 'indicators_dailyfact'"
+            )
+            found = cursor.fetchall()
+            cursor.execute("PRAGMA foreign_key_list(indicators_dailyfact)")
+            return sorted(found) + sorted(cursor.fetchall())
+        cursor.execute(
+            "SELECT pg_get_indexdef(indexrelid) FROM pg_index "
+            "WHERE indrelid = 'indicators_dailyfact'::regclass"
+        )
+        found = cursor.fetchall()
+        cursor.execute(
+            "SELECT conname, pg_get_constraintdef(oid), condeferrable, condeferred, convalidated "
+            "FROM pg_constraint WHERE conrelid = 'indicators_dailyfact'::regclass"
+        )
+        return sorted(found) + sorted(cursor.fetchall())
+
+
+@pytest.mark.django_db
+def test_a_full_rebuild_gives_the_table_back_its_indexes_and_keys(two_procedures) -> None:
+    """Set aside during the rebuild (indexes; foreign keys on PostgreSQL), then restored as
+    they were; a dossier's rows still refer to a unit that exists."""
+    from motcua.indicators.models import DailyFact
+
+    unit = make_unit("H79.01")
+    spec = {"unit": 0, "procedure": 0, "day": 1, "channel": 1, "status": 9, "finish_after": 2}
+    _make([unit], two_procedures, spec | {"due_after": 5, "supplements": 0, "flags": 0})
+    before = _table_schema()
+    assert len(before) >= 6
+    rebuild()
+    assert _table_schema() == before
+    assert DailyFact.objects.filter(unit=unit).exists()
+    Dossier.objects.filter(unit=unit).delete()
+    rebuild()
+
+
 def _all_facts() -> list[tuple]:
     """Every column of the aggregate table, summed by the full key (rows may split)."""
     from motcua.indicators.facts import FACT_FIELDS
