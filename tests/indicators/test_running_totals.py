@@ -473,6 +473,27 @@ def _all_facts() -> list[tuple]:
     return sorted(totals.items(), key=repr)
 
 
+# Single supplement requests: (the JSON text stored, the pause facts_of takes from it).
+_ASKED, _GIVEN = "20241130080000", "20241201093015"
+PAUSES = [
+    (json.dumps([{"NgayBoSung": _ASKED, "NgayTiepNhanBoSung": _GIVEN}]), 91815),
+    (json.dumps([{"NgayBoSung": _GIVEN, "NgayTiepNhanBoSung": _ASKED}]), 0),  # earlier
+    (json.dumps([{"NgayBoSung": _ASKED, "NgayTiepNhanBoSung": _ASKED}]), 0),
+    (json.dumps([{"NgayBoSung": "2024-11-30T08:00:00", "NgayTiepNhanBoSung": _GIVEN}]), 91815),
+    (json.dumps([{"NgayBoSung": f" {_ASKED}", "NgayTiepNhanBoSung": _GIVEN}]), 91815),
+    (json.dumps([{"NgayBoSung": int(_ASKED), "NgayTiepNhanBoSung": _GIVEN}]), 91815),
+    (json.dumps([{"NgayBoSung": _ASKED}]), 0),
+    (json.dumps([{"NgayBoSung": "", "NgayTiepNhanBoSung": _GIVEN}]), 0),
+    (json.dumps([{"NgayBoSung": "19700101000000", "NgayTiepNhanBoSung": _GIVEN}]), None),
+    (json.dumps([{"NgayBoSung": "20240229235959", "NgayTiepNhanBoSung": "20240301000001"}]), 2),
+    # A key twice: JSON readers keep the last one (Python, PostgreSQL), SQLite the first.
+    (
+        f'[{{"NgayBoSung": "{_GIVEN}", "NgayBoSung": "{_ASKED}", '
+        f'"NgayTiepNhanBoSung": "{_GIVEN}"}}]',
+        91815,
+    ),
+]
+
 edge = st.fixed_dictionaries(
     {
         "databases": st.sampled_from(
@@ -489,8 +510,10 @@ edge = st.fixed_dictionaries(
             ]
         ),
         "received": st.sampled_from(["set", "none", "1970", "midnight"]),
-        "due_tie": st.sampled_from([None, 0, 1, -1, 500_000]),  # µs from the finish moment
+        # µs from the finish moment (less the pause): ties, and an hour either side
+        "due_tie": st.sampled_from([None, 0, 1, -1, 500_000, 3_600_000_000, -3_600_000_000]),
         "plain": st.integers(0, 3),  # 1–3: no supplements, a due date, no database records
+        "pause": st.sampled_from(range(len(PAUSES) + 1)),  # 0: as made; else PAUSES[i - 1]
     }
 )
 
@@ -531,8 +554,16 @@ def test_the_sql_facts_of_a_rebuild_equal_facts_of(two_procedures, monkeypatch, 
             changes["received_at"] = dt.datetime.combine(
                 START + dt.timedelta(days=spec["day"]), dt.time(17), dt.UTC
             )
+        paused = 0
+        if extra["pause"] and finished is not None:
+            text, paused = PAUSES[extra["pause"] - 1]
+            paused = paused or 0
+            _store_supplements(made.pk, text)
         if extra["due_tie"] is not None and finished is not None:
-            changes["due_at"] = finished + dt.timedelta(microseconds=extra["due_tie"])
+            # Ties of finish − pause and the due moment, to the microsecond.
+            changes["due_at"] = finished - dt.timedelta(
+                seconds=paused, microseconds=-extra["due_tie"]
+            )
         Dossier.objects.filter(pk=made.pk).update(**changes)
     monkeypatch.setattr(facts, "SQL_FACTS", False)
     rebuild()
@@ -546,6 +577,18 @@ def test_the_sql_facts_of_a_rebuild_equal_facts_of(two_procedures, monkeypatch, 
     rebuild(unit_ids=[units[0].pk, units[2].pk])
     assert (_all_facts(), _stored()) == by_facts_of
     Dossier.objects.filter(unit__in=units).delete()
+
+
+def _store_supplements(pk: int, text: str) -> None:
+    """The supplement requests as this JSON text (duplicate keys kept as written)."""
+    from django.db import connection
+
+    cast = "%s" if connection.vendor == "sqlite" else "CAST(%s AS jsonb)"
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE dossiers_dossier SET supplements = {cast}, supplement_count = 1 WHERE id = %s",
+            [text, pk],
+        )
 
 
 @pytest.mark.django_db
@@ -596,3 +639,38 @@ def test_compact_moments_parse_as_strptime_does(text) -> None:
             _compact(text)
     else:
         assert _compact(text) == expected
+
+
+@pytest.mark.django_db
+def test_the_sql_path_takes_a_single_supplement_pause(two_procedures, monkeypatch) -> None:
+    """On time only thanks to the pause, late even with it, and shapes the SQL path leaves
+    to facts_of: the SQL path counts the plain ones, and both paths agree on all."""
+    from django.db import connection
+
+    from motcua.indicators import facts
+
+    unit = make_unit("H80.01")
+    for i, (text, paused) in enumerate(PAUSES * 2):
+        spec = {"unit": 0, "procedure": i % 2, "day": i % 20, "channel": 1, "status": 9}
+        spec |= {"finish_after": 5, "due_after": 3, "supplements": 0, "flags": 0}
+        made = _make([unit], two_procedures, spec)
+        _store_supplements(made.pk, text)
+        hour = dt.timedelta(hours=1 if i < len(PAUSES) else -1)
+        due = made.finished_at - dt.timedelta(seconds=paused or 0) + hour
+        Dossier.objects.filter(pk=made.pk).update(due_at=due)
+    monkeypatch.setattr(facts, "SQL_FACTS", False)
+    rebuild()
+    by_facts_of = _all_facts()
+    monkeypatch.setattr(facts, "SQL_FACTS", True)
+    with mock.patch.object(facts, "facts_of", wraps=facts.facts_of) as in_python:
+        rebuild()
+    assert _all_facts() == by_facts_of
+    on_time = sum(n for key, n in by_facts_of if key[9])  # Facts.on_time
+    # The +1 h half, and the 1970 request's pause (54 years) in the −1 h half too.
+    assert on_time == len(PAUSES) + sum(paused is None for _, paused in PAUSES)
+    # ISO, blank, number, a key missing, empty, 1970; a key twice on SQLite (PostgreSQL's
+    # jsonb keeps the last one, as Python does).
+    left = 6 + (connection.vendor == "sqlite")
+    assert in_python.call_count == 2 * left
+    Dossier.objects.filter(unit=unit).delete()
+    rebuild()
