@@ -685,7 +685,8 @@ def _flush(counts: Counter[Facts]) -> int:
 # --- the same facts in SQL, for a rebuild -----------------------------------------------
 #
 # Most dossiers need none of facts_of's harder rules: they have a due date (or no receipt)
-# and no supplement request whose pause counts (a finished dossier with exactly one). Their
+# and no supplement request whose pause counts (a finished dossier with exactly one), or a
+# plain one (_Sql.pause_seconds). Their
 # facts are plain column arithmetic, which the database computes itself (INSERT … SELECT):
 # no row crosses into Python. National-database records count when they are plain codes.
 # The rest — and every dossier with a moment the fixed offset below cannot place, or
