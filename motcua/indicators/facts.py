@@ -685,8 +685,7 @@ def _flush(counts: Counter[Facts]) -> int:
 # --- the same facts in SQL, for a rebuild -----------------------------------------------
 #
 # Most dossiers need none of facts_of's harder rules: they have a due date (or no receipt)
-# and no supplement request whose pause counts (a finished dossier with exactly one), or a
-# plain one (_Sql.pause_seconds). Their
+# and no supplement request whose pause counts (a finished dossier with exactly one). Their
 # facts are plain column arithmetic, which the database computes itself (INSERT … SELECT):
 # no row crosses into Python. National-database records count when they are plain codes.
 # The rest — and every dossier with a moment the fixed offset below cannot place, or
@@ -794,47 +793,8 @@ class _Sql:
             )
         return f"jsonb_typeof({column}) = 'array'"
 
-    def pause_seconds(self, column: str) -> str:
-        """For a one-item supplement list whose two moments (``NgayBoSung``,
-        ``NgayTiepNhanBoSung``) are ``yyyyMMddHHmmss`` texts of valid moments in
-        [1976, 2100): the pause in seconds (supplied − requested when later, else 0: the
-        fixed offset cancels out); NULL for anything else (facts_of reads it). Every
-        branch is a CASE, so no input raises an error."""
-        if self.sqlite:
-            req, sup = (f"json_extract({column}, '$[0].{key}')" for key in _PAUSE_KEYS)
-            once = " OR ".join(
-                f"(SELECT count(*) FROM json_each({column}, '$[0]') e "  # noqa: S608
-                f"WHERE e.key = '{key}') <> 1"
-                for key in _PAUSE_KEYS
-            )
-            texts = " OR ".join(
-                f"COALESCE(json_type({column}, '$[0].{key}'), '') <> 'text'" for key in _PAUSE_KEYS
-            )
-            seconds = f"CAST(strftime('%%s', {_iso(sup)}) AS INTEGER) - " + (
-                f"CAST(strftime('%%s', {_iso(req)}) AS INTEGER)"
-            )
-            return (
-                f"CASE WHEN {column} IS NULL OR NOT json_valid({column}) THEN NULL "
-                f"WHEN json_type({column}) <> 'array' OR json_array_length({column}) <> 1 "
-                f"THEN NULL WHEN COALESCE(json_type({column}, '$[0]'), '') <> 'object' THEN NULL "
-                f"WHEN {once} THEN NULL WHEN {texts} THEN NULL "
-                f"WHEN NOT ({_plain_moment_sqlite(req)} AND {_plain_moment_sqlite(sup)}) "
-                f"THEN NULL WHEN {sup} > {req} THEN {seconds} ELSE 0 END"
-            )
-        req, sup = (f"({column} -> 0 ->> '{key}')" for key in _PAUSE_KEYS)
-        texts = " OR ".join(
-            f"COALESCE(jsonb_typeof({column} -> 0 -> '{key}'), '') <> 'string'"
-            for key in _PAUSE_KEYS
-        )
-        fmt = "'YYYYMMDDHH24MISS'"
-        return (
-            f"CASE WHEN {column} IS NULL OR jsonb_typeof({column}) <> 'array' THEN NULL "
-            f"WHEN jsonb_array_length({column}) <> 1 THEN NULL WHEN {texts} THEN NULL "
-            f"WHEN NOT ({req} ~ '{_MOMENT_RE}' AND {sup} ~ '{_MOMENT_RE}') THEN NULL "
-            f"WHEN NOT ({_day_in_month(req)} AND {_day_in_month(sup)}) THEN NULL "
-            f"WHEN {sup} > {req} THEN EXTRACT(EPOCH FROM to_timestamp({sup}, {fmt}) "
-            f"- to_timestamp({req}, {fmt})) ELSE 0 END"
-        )
+    def not_later(self, a: str, b: str) -> str:
+        return f"julianday({a}) <= julianday({b})" if self.sqlite else f"{a} <= {b}"
 
     def epoch_days(self, day: str) -> str:
         if self.sqlite:
@@ -845,53 +805,6 @@ class _Sql:
         if self.sqlite:
             return f"CAST(julianday({last}) - julianday({first}) AS INTEGER)"
         return f"({last} - {first})"
-
-
-_PAUSE_KEYS = ("NgayBoSung", "NgayTiepNhanBoSung")
-# yyyyMMddHHmmss in [1976, 2100), each field in its range (the day checked against the
-# month separately).
-_MOMENT_RE = (
-    "^(197[6-9]|19[89][0-9]|20[0-9][0-9])(0[1-9]|1[0-2])(0[1-9]|[12][0-9]|3[01])"
-    "([01][0-9]|2[0-3])[0-5][0-9][0-5][0-9]$"
-)
-
-
-def _iso(text: str) -> str:
-    """yyyyMMddHHmmss as 'yyyy-MM-dd HH:mm:ss'."""
-    parts = [f"substr({text}, {start}, {length})" for start, length in _FIELDS]
-    y, mo, d, h, mi, sec = parts
-    return f"({y} || '-' || {mo} || '-' || {d} || ' ' || {h} || ':' || {mi} || ':' || {sec})"
-
-
-_FIELDS = ((1, 4), (5, 2), (7, 2), (9, 2), (11, 2), (13, 2))
-
-
-def _plain_moment_sqlite(text: str) -> str:
-    """14 ASCII digits of a valid moment in [1976, 2100): SQLite reads '2024-02-30' and
-    '24:00' without complaint, so the moment must come back from julianday unchanged."""
-    return (
-        f"({text} GLOB '{'[0-9]' * 14}' AND substr({text}, 1, 4) BETWEEN '1976' AND '2099' "
-        f"AND datetime(julianday({_iso(text)})) IS {_iso(text)})"
-    )
-
-
-def _day_in_month(text: str) -> str:
-    """The day of yyyyMMdd… exists in its month (PostgreSQL; the fields already checked)."""
-    year, month_number = (f"CAST(substr({text}, {a}, {n}) AS integer)" for a, n in _FIELDS[:2])
-    month = f"make_date({year}, {month_number}, 1)"
-    return (
-        f"CAST(substr({text}, 7, 2) AS integer) <= "
-        f"EXTRACT(DAY FROM {month} + interval '1 month' - interval '1 day')"
-    )
-
-
-def _pause_sql(sql: _Sql) -> str:
-    """The pause facts_of subtracts from a finished dossier's time (seconds; 0 when none,
-    NULL when the SQL path cannot read it)."""
-    return (
-        f"CASE WHEN {sql.empty_json('d.supplements')} THEN 0 "
-        f"ELSE {sql.pause_seconds('d.supplements')} END"
-    )
 
 
 def _finish_sql() -> str:
@@ -906,11 +819,9 @@ def _simple_sql(sql: _Sql) -> str:
     """1 for a dossier whose facts the SQL path computes, else 0 (never NULL)."""
     guards = [
         "(d.due_at IS NOT NULL OR d.received_at IS NULL)",
-        # Supplement requests matter only to a finished dossier with exactly one (pauses):
-        # the SQL path reads a plain one (_Sql.pause_seconds).
+        # Supplement requests matter only to a finished dossier with exactly one (pauses).
         f"({sql.empty_json('d.supplements')} OR (({sql.is_array('d.supplements')}) "
-        f"AND (({_finish_sql()}) IS NULL OR ({sql.json_length_over_one('d.supplements')}) "
-        f"OR ({_pause_sql(sql)}) IS NOT NULL)))",
+        f"AND (({_finish_sql()}) IS NULL OR ({sql.json_length_over_one('d.supplements')}))))",
         f"({sql.plain_codes('d.national_databases')}) = 1",
         *(f"(d.{m} IS NULL OR {sql.in_range('d.' + m)})" for m in _MOMENTS),
     ]
@@ -918,8 +829,7 @@ def _simple_sql(sql: _Sql) -> str:
         fm = _finish_sql()
         guards.append(
             f"(({fm}) IS NULL OR d.due_at IS NULL "
-            f"OR abs(julianday({fm}) - COALESCE({_pause_sql(sql)}, 0) / 86400.0 "
-            "- julianday(d.due_at)) > 1.0 / 86400)"
+            f"OR abs(julianday({fm}) - julianday(d.due_at)) > 1.0 / 86400)"
         )
     return f"CASE WHEN {' AND '.join(guards)} THEN 1 ELSE 0 END"
 
@@ -984,20 +894,10 @@ def _sql_recount(scope: str, params: Sequence[Any], sql: _Sql) -> int:
         "CASE WHEN d.fee_total > 0 THEN TRUE ELSE FALSE END AS has_fee"
     )
     multi = sql.json_length_over_one("d.supplements")
-    # finish − pause ≤ due (the pause of a single supplement request; facts_of's rule).
-    pause = f"COALESCE({_pause_sql(sql)}, 0)"
-    paused_finish = (
-        f"julianday({fm}) - {pause} / 86400.0"
-        if sql.sqlite
-        else f"({fm}) - make_interval(secs => CAST({pause} AS double precision))"
-    )
-    not_later = (
-        f"{paused_finish} <= julianday(d.due_at)" if sql.sqlite else f"{paused_finish} <= d.due_at"
-    )
     on_time = (
         f"CASE WHEN ({fm}) IS NULL THEN FALSE WHEN ({multi}) THEN FALSE "
         "WHEN d.due_at IS NULL THEN TRUE "
-        f"WHEN {not_later} THEN TRUE ELSE FALSE END"
+        f"WHEN {sql.not_later(fm, 'd.due_at')} THEN TRUE ELSE FALSE END"
     )
     inner = (
         f"SELECT d.unit_id, d.procedure_id, {sql.day('d.received_at')} AS rd, "  # noqa: S608
