@@ -18,11 +18,12 @@ import bisect
 import collections
 import contextlib
 import datetime as dt
+import functools
 import itertools
 import json
 import multiprocessing
 from collections import Counter
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, NamedTuple
@@ -303,8 +304,11 @@ def _raw_batches(sql: str, params: Sequence[Any]) -> Iterator[list[tuple[Any, ..
     facts."""
     with connection.chunked_cursor() as cursor:
         cursor.execute(sql, list(params))
-        while batch := cursor.fetchmany(5000):
+        while batch := cursor.fetchmany(BATCH):
             yield batch
+
+
+BATCH = 5000
 
 
 def _decode(values: tuple[Any, ...], sqlite: bool) -> dict[str, Any]:
@@ -482,10 +486,14 @@ def rebuild(*, unit_ids: Iterable[int] | None = None) -> int:
     running totals built on them."""
     with transaction.atomic():
         if unit_ids is None:
-            with series.suspended(), indexes_set_aside(DailyFact):
-                DailyFact.objects.all().delete()
-                written = _rebuild_rows("1 = 1", [], parallel=True)
-            series.build(None)
+            # The running totals read every aggregate row: a scan, faster without the
+            # secondary indexes too (SQLite would read rows through them). SQLite's default
+            # page cache is kept: a large one makes its sorts (grouping, indexes) slower.
+            with indexes_set_aside(DailyFact, foreign_keys=True):
+                with series.suspended():
+                    DailyFact.objects.all().delete()
+                    written = _rebuild_rows("1 = 1", [], parallel=True)
+                series.build(None)
             return written
         ids = list(unit_ids)
         stale = DailyFact.objects.filter(unit_id__in=ids)
@@ -506,21 +514,12 @@ SQL_FACTS = True
 
 def _rebuild_rows(scope: str, params: Sequence[Any], *, parallel: bool) -> int:
     """Aggregate rows for the dossiers matching ``scope`` (a condition on ``d``, the
-    dossiers table): in SQL for those it can compute, through facts_of for the rest."""
+    dossiers table): in SQL for those it can compute, through facts_of for the rest —
+    when parallel, the database runs the SQL path while the workers count the rest."""
     procedures = load_procedures()
     offset = fixed_offset() if SQL_FACTS else None
-    written = 0
-    rest = scope
-    if offset is not None:
-        sql = _Sql(offset)
-        with connection.cursor() as cursor:
-            _load_procedure_tables(cursor, procedures)
-        try:
-            written += _sql_recount(scope, params, sql)
-        finally:
-            with connection.cursor() as cursor:
-                _drop_procedure_tables(cursor)
-        rest = f"({scope}) AND {_simple_sql(sql)} = 0"
+    sql = _Sql(offset) if offset is not None else None
+    rest = scope if sql is None else f"({scope}) AND {_simple_sql(sql)} = 0"
     dossier = connection.ops.quote_name(Dossier._meta.db_table)
     columns = ", ".join(f"d.{connection.ops.quote_name(c)}" for c in DOSSIER_COLUMNS)
     select = f"SELECT {columns} FROM {dossier} d WHERE {rest}"  # noqa: S608
@@ -528,7 +527,21 @@ def _rebuild_rows(scope: str, params: Sequence[Any], *, parallel: bool) -> int:
         with connection.cursor() as cursor:
             cursor.execute(f"SELECT COUNT(*) FROM {dossier} d WHERE {scope}", list(params))  # noqa: S608
             parallel = cursor.fetchone()[0] >= PARALLEL_FROM
-    return written + _count_rows(_raw_batches(select, params), procedures, parallel=parallel)
+    if sql is None:
+        return _count_rows(_raw_batches(select, params), procedures, parallel=parallel)
+    # Loaded before the rest is read: SQLite drops no table while a read is pending.
+    with connection.cursor() as cursor:
+        _load_procedure_tables(cursor, procedures)
+    try:
+        return _count_rows(
+            _raw_batches(select, params),
+            procedures,
+            parallel=parallel,
+            meanwhile=functools.partial(_sql_recount, scope, params, sql),
+        )
+    finally:
+        with connection.cursor() as cursor:
+            _drop_procedure_tables(cursor)
 
 
 # A rebuild of at least this many dossiers computes their facts in worker processes.
@@ -546,45 +559,62 @@ def _count_rows(
     procedures: dict[int, ProcedureInfo],
     *,
     parallel: bool = False,
+    meanwhile: Callable[[], int] | None = None,
 ) -> int:
     """Count the facts of the dossier rows of ``batches`` into new aggregate rows, streaming:
     the counter is written out every 50,000 distinct keys, so memory stays bounded. With
     ``parallel``, they are counted by two forked workers while this process reads and
-    writes."""
+    writes. ``meanwhile`` (other rows written by the database; returns how many) runs
+    first, or, with ``parallel``, once the first batches (up to ``AHEAD``) are read and
+    handed to the workers, which count them while it runs."""
     global _CONTEXT
     _CONTEXT = (procedures, current_calendar(), connection.vendor == "sqlite")
     written = 0
     counts: Counter[Facts] = Counter()
-    with _counting(batches, parallel) as counted:
+    with _counting(batches, parallel, meanwhile) as (counted, done):
         for batch_counts in counted:
             counts.update(batch_counts)
             if len(counts) >= 50_000:
                 written += _flush(counts)
-    return written + _flush(counts)
+    return written + _flush(counts) + sum(done)
+
+
+# Batches (of BATCH dossiers) read ahead for the workers before ``meanwhile`` runs.
+AHEAD = 40
 
 
 @contextlib.contextmanager
 def _counting(
-    batches: Iterator[list[tuple[Any, ...]]], parallel: bool
-) -> Iterator[Iterator[Counter[Facts]]]:
+    batches: Iterator[list[tuple[Any, ...]]],
+    parallel: bool,
+    meanwhile: Callable[[], int] | None = None,
+) -> Iterator[tuple[Iterator[Counter[Facts]], list[int]]]:
     """The facts counted per batch, here or by two forked workers (forked before the
-    batches are read; they inherit ``_CONTEXT`` and never touch the database). This process
-    keeps reading, up to four batches ahead."""
+    batches are read; they inherit ``_CONTEXT`` and never touch the database), and the
+    rows ``meanwhile`` wrote (filled once it has run). This process keeps reading, up to
+    four batches ahead (``AHEAD`` while ``meanwhile`` runs)."""
+    done: list[int] = []
     if not parallel or "fork" not in multiprocessing.get_all_start_methods():
-        yield (_count_batch(batch) for batch in batches)
+        if meanwhile is not None:
+            done.append(meanwhile())
+        yield (_count_batch(batch) for batch in batches), done
         return
     with multiprocessing.get_context("fork").Pool(2) as pool:
 
         def counted() -> Iterator[Counter[Facts]]:
             pending: collections.deque[Any] = collections.deque()
+            if meanwhile is not None:
+                for batch in itertools.islice(batches, AHEAD):
+                    pending.append(pool.apply_async(_count_batch, (batch,)))
+                done.append(meanwhile())
             for batch in batches:
                 pending.append(pool.apply_async(_count_batch, (batch,)))
-                if len(pending) >= 4:
+                while len(pending) >= 4:
                     yield pending.popleft().get()
             while pending:
                 yield pending.popleft().get()
 
-        yield counted()
+        yield counted(), done
 
 
 def _flush(counts: Counter[Facts]) -> int:

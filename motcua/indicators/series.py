@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import itertools
 from array import array
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -238,13 +239,15 @@ def _scope(pairs: set[UnitYear] | None) -> Any:
 
 
 def _build_totals(measures: frozenset[Measure], scope: Any) -> None:
+    """Per anchor, the database sums each measure by unit and day (one scan of the daily
+    aggregates); the running counts of each (unit, year, measure) are accumulated here."""
     by_anchor: dict[str, list[Measure]] = defaultdict(list)
     for m in measures:
         by_anchor[m.anchor].append(m)
     rows: list[tuple[Any, ...]] = []
     for anchor, group in by_anchor.items():
         daily: dict[tuple[int, int, str], array[int]] = {}
-        sums = {m.key: Sum("n", filter=static_q(m), default=0) for m in group}
+        sums = {f"m{i}": Sum("n", filter=static_q(m), default=0) for i, m in enumerate(group)}
         query: Any = (
             DailyFact.objects.filter(ANCHOR_SET[anchor])
             .annotate(day=ANCHOR_DAY[anchor])
@@ -253,77 +256,127 @@ def _build_totals(measures: frozenset[Measure], scope: Any) -> None:
             .annotate(**sums)
         )
         keys = [m.key for m in group]
-        sql, params = query.query.sql_with_params()
-        day_of = _day_reader()
         with connection.chunked_cursor() as cursor:
-            cursor.execute(sql, params)
+            cursor.execute(*_by_year_and_day(query, list(sums)))
             while chunk := cursor.fetchmany(5000):
-                for unit_id, raw_day, *ns in chunk:
-                    day = day_of(raw_day)
-                    index = day.timetuple().tm_yday - 1
+                for unit_id, year, index, *ns in chunk:
                     for key, n in zip(keys, ns, strict=True):
                         if n:
-                            found = daily.get((unit_id, day.year, key))
+                            found = daily.get((unit_id, year, key))
                             if found is None:
-                                found = daily[(unit_id, day.year, key)] = array("I", _ZEROS)
+                                found = daily[(unit_id, year, key)] = array("I", _ZEROS)
                             found[index] += n
         for (unit_id, year, key), counts in daily.items():
-            running = 0
-            for i in range(DAYS):
-                running += counts[i]
-                counts[i] = running
-            cum = counts.tobytes() if _LITTLE else _swapped(counts)
-            rows.append((unit_id, year, anchor, key, running, cum))
+            cum = array("I", itertools.accumulate(counts))
+            rows.append((unit_id, year, anchor, key, cum[-1], _bytes(cum)))
     Inserter(RunningTotal, ("unit_id", "year", "anchor", "measure", "total", "cum")).insert(rows)
 
 
+def _by_year_and_day(query: Any, columns: Sequence[str]) -> tuple[str, list[Any]]:
+    """``query`` (grouped by ``unit_id`` and a day ``day``) as (unit_id, year, day of the
+    year from 0, *columns): the database splits the day, once per group."""
+    sql, params = query.query.sql_with_params()
+    quoted = ", ".join(f"g.{connection.ops.quote_name(c)}" for c in columns)
+    day = f"g.{connection.ops.quote_name('day')}"
+    return (
+        f"SELECT g.unit_id, {_year_sql(day)}, {_day_index_sql(day)}, {quoted} "  # noqa: S608
+        f"FROM ({sql}) g",
+        list(params),
+    )
+
+
+def _year_sql(day: str) -> str:
+    if connection.vendor == "sqlite":
+        return f"CAST(strftime('%%Y', {day}) AS INTEGER)"
+    return f"CAST(EXTRACT(YEAR FROM {day}) AS INTEGER)"
+
+
+def _day_index_sql(day: str) -> str:
+    """The day of the year from 0 (1 January) to 365."""
+    if connection.vendor == "sqlite":
+        return f"(CAST(strftime('%%j', {day}) AS INTEGER) - 1)"
+    return f"(CAST(EXTRACT(DOY FROM {day}) AS INTEGER) - 1)"
+
+
 def _build_activity(measures: frozenset[Measure], scope: Any) -> None:
+    """Written by the database: the days with a dossier of each measure, by unit,
+    procedure and day (one scan of the daily aggregates, into a temporary table), then per
+    (unit, procedure, year) each word of each bitmap as the sum of its days' bits (days
+    are distinct, so the sum is the bitwise or; bit 63 is the sign bit, as stored)."""
     if not measures:
         return
-    sums = {m.key: Sum("n", filter=static_q(m), default=0) for m in measures}
+    ordered = sorted(measures, key=lambda m: m.key)
+    sums = {f"m{i}": Sum("n", filter=static_q(m), default=0) for i, m in enumerate(ordered)}
     query: Any = (
         DailyFact.objects.filter(received_day__isnull=False)
         .filter(scope(Q(), "received_day"))
         .values("unit_id", "procedure_id", "received_day")
         .annotate(**sums)
     )
-    keys = [m.key for m in measures]
-    bits: dict[tuple[int, int, int, str], list[int]] = {}
     sql, params = query.query.sql_with_params()
-    day_of = _day_reader()
-    with connection.chunked_cursor() as cursor:
-        cursor.execute(sql, params)
-        while chunk := cursor.fetchmany(5000):
-            for unit_id, procedure_id, raw_day, *ns in chunk:
-                day = day_of(raw_day)
-                index = day.timetuple().tm_yday - 1
-                word, bit = index // 64, 1 << (index % 64)
-                for key, n in zip(keys, ns, strict=True):
-                    if n:
-                        found = bits.get((unit_id, procedure_id, day.year, key))
-                        if found is None:
-                            found = bits[(unit_id, procedure_id, day.year, key)] = [0] * WORDS
-                        found[word] |= bit
-    columns = ("unit_id", "procedure_id", "year", "measure", *(f"w{i}" for i in range(WORDS)))
-    Inserter(ProcedureActivity, columns).insert(
-        [(*key, *(_signed(w) for w in words)) for key, words in bits.items()]
+    qn = connection.ops.quote_name
+    day = _day_index_sql("g.received_day")
+    # Each day's year, word and bit computed once (the fence keeps the stage apart).
+    located = (
+        f"SELECT g.*, {_year_sql('g.received_day')} AS year, {day} / 64 AS word, "  # noqa: S608
+        f"{_bit_sql(f'{day} %% 64')} AS bit FROM ({sql}) g"
+        + (" LIMIT -1" if connection.vendor == "sqlite" else " OFFSET 0")
     )
+    words = ", ".join(
+        f"SUM(CASE WHEN d.{qn(name)} > 0 AND d.word = {w} THEN d.bit ELSE 0 END) AS {name}_w{w}"
+        for name in sums
+        for w in range(WORDS)
+    )
+    table = qn(ProcedureActivity._meta.db_table)
+    columns = ", ".join(
+        qn(c) for c in ("unit_id", "procedure_id", "year", "measure", *_WORD_COLUMNS)
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(f"DROP TABLE IF EXISTS {_ACTIVITY_TABLE}")
+        cursor.execute(
+            f"CREATE TEMPORARY TABLE {_ACTIVITY_TABLE} AS "  # noqa: S608
+            f"SELECT d.unit_id, d.procedure_id, d.year, {words} FROM ({located}) d "
+            "GROUP BY d.unit_id, d.procedure_id, d.year",
+            params,
+        )
+        try:
+            for name, m in zip(sums, ordered, strict=True):
+                mine = [f"{_word_sql(f'a.{name}_w{w}')}" for w in range(WORDS)]
+                cursor.execute(
+                    f"INSERT INTO {table} ({columns}) "  # noqa: S608
+                    f"SELECT a.unit_id, a.procedure_id, a.year, %s, {', '.join(mine)} "
+                    f"FROM {_ACTIVITY_TABLE} a WHERE "
+                    + " OR ".join(f"a.{name}_w{w} <> 0" for w in range(WORDS)),
+                    [m.key],
+                )
+        finally:
+            cursor.execute(f"DROP TABLE IF EXISTS {_ACTIVITY_TABLE}")
 
 
-def _day_reader() -> Any:
-    """Dates as the cursor returns them: ``date``, or ISO text (SQLite, for expressions)."""
+_ACTIVITY_TABLE = "motcua_series_activity"
+_WORD_COLUMNS = tuple(f"w{i}" for i in range(WORDS))
 
-    def read(value: Any) -> dt.date:
-        return dt.date.fromisoformat(value) if isinstance(value, str) else value
 
-    return read
+def _bit_sql(index: str) -> str:
+    """Bit ``index`` (0–63) of a 64-bit word, as a signed 64-bit integer."""
+    if connection.vendor == "sqlite":
+        return f"(1 << ({index}))"
+    return f"(CAST(1 AS BIGINT) << ({index}))"
+
+
+def _word_sql(column: str) -> str:
+    # PostgreSQL sums bigints as numeric; the sum of distinct bits fits a signed bigint.
+    return column if connection.vendor == "sqlite" else f"CAST({column} AS BIGINT)"
 
 
 _ZEROS = bytes(4 * DAYS)
 _LITTLE = array("I", [1]).tobytes()[0] == 1
 
 
-def _swapped(counts: array[int]) -> bytes:
+def _bytes(counts: array[int]) -> bytes:
+    """The counts as little-endian uint32 (the stored form)."""
+    if _LITTLE:
+        return counts.tobytes()
     copy = array("I", counts)
     copy.byteswap()
     return copy.tobytes()

@@ -2,7 +2,9 @@
 and against a direct count of every dossier, on random dossiers and random periods."""
 
 import datetime as dt
+import itertools
 import json
+from collections import defaultdict
 from unittest import mock
 
 import pytest
@@ -287,7 +289,8 @@ def test_a_parallel_rebuild_writes_what_a_serial_one_does(two_procedures, monkey
     for i in range(40):
         spec = {"unit": i % 3, "procedure": i % 2, "day": i, "channel": 1 + i % 3}
         spec |= {"status": [2, 4, 9, 10, 3][i % 5], "finish_after": i % 11}
-        _make(units, two_procedures, spec | {"due_after": i % 7, "supplements": i % 3, "flags": i})
+        due = None if i % 4 == 0 else i % 7  # no due date: through facts_of
+        _make(units, two_procedures, spec | {"due_after": due, "supplements": i % 3, "flags": i})
     monkeypatch.setattr(facts, "PARALLEL_FROM", 10**9)
     rebuild()
     serial = aggregate_totals(), _stored()
@@ -297,6 +300,27 @@ def test_a_parallel_rebuild_writes_what_a_serial_one_does(two_procedures, monkey
     assert counting.call_args.args[1] is True  # counted by the forked workers
     assert (aggregate_totals(), _stored()) == serial
     assert serial[0]
+    # The SQL path writes while the rest is still being read (batches of 2, 1 ahead).
+    monkeypatch.setattr(facts, "BATCH", 2)
+    monkeypatch.setattr(facts, "AHEAD", 1)
+    read: list[int] = []
+    raw_batches = facts._raw_batches
+
+    def counted_reads(*args):
+        for batch in raw_batches(*args):
+            read.append(len(batch))
+            yield batch
+
+    def recount(*args):
+        assert len(read) == 1  # the first batch is with the workers, the rest is pending
+        return sql_recount(*args)
+
+    sql_recount = facts._sql_recount
+    monkeypatch.setattr(facts, "_raw_batches", counted_reads)
+    monkeypatch.setattr(facts, "_sql_recount", recount)
+    rebuild()
+    assert len(read) > 2
+    assert (aggregate_totals(), _stored()) == serial
 
 
 @pytest.mark.django_db
@@ -312,6 +336,133 @@ def test_a_dossier_open_across_the_period_is_not_received_in_it(two_procedures) 
     assert count_by_unit(counts, [unit.pk], first)[unit.pk] == {"timely": 1, "scope": 1}
 
 
+def _series_by_definition() -> tuple[list, list]:
+    """The running totals and procedure activity of every registered measure, computed here
+    from the aggregate rows by their definitions (models.py), in _stored()'s shape: the
+    reference series.build must equal."""
+    from motcua.indicators.facts import FACT_FIELDS, Facts
+    from motcua.indicators.models import DailyFact
+
+    dossier_measures, procedure_measures = series.registered()
+    daily: dict[tuple, list[int]] = defaultdict(lambda: [0] * 366)
+    bits: dict[tuple, list[int]] = defaultdict(lambda: [0] * 6)
+    any_period = Period(START, START)
+    for *values, n in DailyFact.objects.values_list(*FACT_FIELDS, "n"):
+        facts = Facts(*values)
+        f, d = facts.finished_day, facts.due_day
+        days = {"R": facts.received_day, "F": f, "D": d, "M": max(f, d) if f and d else None}
+
+        def holds(m, facts=facts) -> bool:
+            return m.static is None or m.static.test(facts, any_period)
+
+        for m in dossier_measures:
+            day = days[m.anchor]
+            if day is not None and holds(m):
+                daily[(facts.unit_id, day.year, m.anchor, m.key)][day.timetuple().tm_yday - 1] += n
+        for m in procedure_measures:
+            day = facts.received_day
+            if day is not None and holds(m):
+                i = day.timetuple().tm_yday - 1
+                bits[(facts.unit_id, facts.procedure_id, day.year, m.key)][i // 64] |= 1 << (i % 64)
+    totals = sorted(
+        (*key, sum(counts), b"".join(c.to_bytes(4, "little") for c in itertools.accumulate(counts)))
+        for key, counts in daily.items()
+    )
+    activity = sorted(
+        (*key, *(w - (1 << 64) if w >= 1 << 63 else w for w in words))
+        for key, words in bits.items()
+    )
+    return totals, activity
+
+
+@pytest.mark.django_db
+@settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(st.lists(dossier, min_size=1, max_size=20))
+def test_the_stored_series_are_the_running_totals_by_definition(two_procedures, specs) -> None:
+    """series.build (the database sums, the bitmaps by SQL) against running totals and day
+    bitmaps computed here dossier by dossier, after a rebuild and after a partial one."""
+    n = next(_example)
+    units = [make_unit(f"H77.{n}.{i}") for i in range(3)]
+    for spec in specs:
+        _make(units, two_procedures, spec)
+    rebuild()
+    assert _stored() == _series_by_definition()
+    rebuild(unit_ids=[units[1].pk])
+    assert _stored() == _series_by_definition()
+    Dossier.objects.filter(unit__in=units).delete()
+    rebuild()
+
+
+@pytest.mark.django_db
+def test_every_word_and_sign_bit_of_the_activity_is_stored(two_procedures) -> None:
+    """Days at each word's edges (bit 63 is the sign bit) and the last day of a leap year."""
+    unit = make_unit("H78.01")
+    first = dt.date(2024, 1, 1)
+    for index in (0, 1, 62, 63, 64, 127, 128, 191, 255, 256, 319, 320, 364, 365):
+        received = at((first + dt.timedelta(days=index)).isoformat())
+        spec = {"unit": 0, "procedure": index % 2, "day": 0, "channel": 2, "status": 9}
+        made = _make(
+            [unit],
+            two_procedures,
+            spec | {"finish_after": index % 3, "due_after": 4, "supplements": 0, "flags": 16},
+        )
+        Dossier.objects.filter(pk=made.pk).update(
+            received_at=received, finished_at=received + dt.timedelta(days=index % 3),
+            due_at=received + dt.timedelta(days=4),
+        )  # fmt: skip
+    rebuild()
+    totals, activity = _stored()
+    assert (totals, activity) == _series_by_definition()
+    assert any(row[4 + 5] != 0 for row in activity)  # the last word (days 320–365)
+    assert any(w < 0 for row in activity for w in row[4:])  # a sign bit
+    Dossier.objects.filter(unit=unit).delete()
+    rebuild()
+
+
+def _table_schema() -> list[tuple]:
+    """The aggregate table's indexes and foreign keys, as the database defines them."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute(
+                "SELECT type, name, sql FROM sqlite_master WHERE tbl_name = 'indicators_dailyfact'"
+            )
+            found = cursor.fetchall()
+            cursor.execute("PRAGMA foreign_key_list(indicators_dailyfact)")
+            return sorted(found) + sorted(cursor.fetchall())
+        cursor.execute(
+            "SELECT pg_get_indexdef(indexrelid) FROM pg_index "
+            "WHERE indrelid = 'indicators_dailyfact'::regclass"
+        )
+        found = cursor.fetchall()
+        cursor.execute(
+            "SELECT conname, pg_get_constraintdef(oid), condeferrable, condeferred, convalidated "
+            "FROM pg_constraint WHERE conrelid = 'indicators_dailyfact'::regclass"
+        )
+        return sorted(found) + sorted(cursor.fetchall())
+
+
+@pytest.mark.django_db
+def test_a_full_rebuild_gives_the_table_back_its_indexes_and_keys(two_procedures) -> None:
+    """Set aside during the rebuild (indexes; foreign keys on PostgreSQL), then restored as
+    they were; a dossier's rows still refer to a unit that exists."""
+    from motcua.indicators.models import DailyFact
+
+    unit = make_unit("H79.01")
+    spec = {"unit": 0, "procedure": 0, "day": 1, "channel": 1, "status": 9, "finish_after": 2}
+    _make([unit], two_procedures, spec | {"due_after": 5, "supplements": 0, "flags": 0})
+    before = _table_schema()
+    assert len(before) >= 6
+    rebuild()
+    assert _table_schema() == before
+    assert DailyFact.objects.filter(unit=unit).exists()
+    Dossier.objects.filter(unit=unit).delete()
+    rebuild()
+
+
 def _all_facts() -> list[tuple]:
     """Every column of the aggregate table, summed by the full key (rows may split)."""
     from motcua.indicators.facts import FACT_FIELDS
@@ -322,6 +473,27 @@ def _all_facts() -> list[tuple]:
         totals[tuple(key)] = totals.get(tuple(key), 0) + n
     return sorted(totals.items(), key=repr)
 
+
+# Single supplement requests: (the JSON text stored, the pause facts_of takes from it).
+_ASKED, _GIVEN = "20241130080000", "20241201093015"
+PAUSES = [
+    (json.dumps([{"NgayBoSung": _ASKED, "NgayTiepNhanBoSung": _GIVEN}]), 91815),
+    (json.dumps([{"NgayBoSung": _GIVEN, "NgayTiepNhanBoSung": _ASKED}]), 0),  # earlier
+    (json.dumps([{"NgayBoSung": _ASKED, "NgayTiepNhanBoSung": _ASKED}]), 0),
+    (json.dumps([{"NgayBoSung": "2024-11-30T08:00:00", "NgayTiepNhanBoSung": _GIVEN}]), 91815),
+    (json.dumps([{"NgayBoSung": f" {_ASKED}", "NgayTiepNhanBoSung": _GIVEN}]), 91815),
+    (json.dumps([{"NgayBoSung": int(_ASKED), "NgayTiepNhanBoSung": _GIVEN}]), 91815),
+    (json.dumps([{"NgayBoSung": _ASKED}]), 0),
+    (json.dumps([{"NgayBoSung": "", "NgayTiepNhanBoSung": _GIVEN}]), 0),
+    (json.dumps([{"NgayBoSung": "19700101000000", "NgayTiepNhanBoSung": _GIVEN}]), None),
+    (json.dumps([{"NgayBoSung": "20240229235959", "NgayTiepNhanBoSung": "20240301000001"}]), 2),
+    # A key twice: JSON readers keep the last one (Python, PostgreSQL), SQLite the first.
+    (
+        f'[{{"NgayBoSung": "{_GIVEN}", "NgayBoSung": "{_ASKED}", '
+        f'"NgayTiepNhanBoSung": "{_GIVEN}"}}]',
+        91815,
+    ),
+]
 
 edge = st.fixed_dictionaries(
     {
@@ -339,8 +511,10 @@ edge = st.fixed_dictionaries(
             ]
         ),
         "received": st.sampled_from(["set", "none", "1970", "midnight"]),
-        "due_tie": st.sampled_from([None, 0, 1, -1, 500_000]),  # µs from the finish moment
+        # µs from the finish moment (less the pause): ties, and an hour either side
+        "due_tie": st.sampled_from([None, 0, 1, -1, 500_000, 3_600_000_000, -3_600_000_000]),
         "plain": st.integers(0, 3),  # 1–3: no supplements, a due date, no database records
+        "pause": st.sampled_from(range(len(PAUSES) + 1)),  # 0: as made; else PAUSES[i - 1]
     }
 )
 
@@ -381,8 +555,16 @@ def test_the_sql_facts_of_a_rebuild_equal_facts_of(two_procedures, monkeypatch, 
             changes["received_at"] = dt.datetime.combine(
                 START + dt.timedelta(days=spec["day"]), dt.time(17), dt.UTC
             )
+        paused = 0
+        if extra["pause"] and finished is not None:
+            text, paused = PAUSES[extra["pause"] - 1]
+            paused = paused or 0
+            _store_supplements(made.pk, text)
         if extra["due_tie"] is not None and finished is not None:
-            changes["due_at"] = finished + dt.timedelta(microseconds=extra["due_tie"])
+            # Ties of finish − pause and the due moment, to the microsecond.
+            changes["due_at"] = finished - dt.timedelta(
+                seconds=paused, microseconds=-extra["due_tie"]
+            )
         Dossier.objects.filter(pk=made.pk).update(**changes)
     monkeypatch.setattr(facts, "SQL_FACTS", False)
     rebuild()
@@ -396,6 +578,18 @@ def test_the_sql_facts_of_a_rebuild_equal_facts_of(two_procedures, monkeypatch, 
     rebuild(unit_ids=[units[0].pk, units[2].pk])
     assert (_all_facts(), _stored()) == by_facts_of
     Dossier.objects.filter(unit__in=units).delete()
+
+
+def _store_supplements(pk: int, text: str) -> None:
+    """The supplement requests as this JSON text (duplicate keys kept as written)."""
+    from django.db import connection
+
+    cast = "%s" if connection.vendor == "sqlite" else "CAST(%s AS jsonb)"
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE dossiers_dossier SET supplements = {cast}, supplement_count = 1 WHERE id = %s",
+            [text, pk],
+        )
 
 
 @pytest.mark.django_db
@@ -446,3 +640,33 @@ def test_compact_moments_parse_as_strptime_does(text) -> None:
             _compact(text)
     else:
         assert _compact(text) == expected
+
+
+@pytest.mark.django_db
+def test_a_single_supplement_pause_goes_through_facts_of(two_procedures, monkeypatch) -> None:
+    """On time only thanks to the pause, and late even with it: a finished dossier's single
+    supplement request goes through facts_of, whatever its shape, and both paths agree."""
+    from motcua.indicators import facts
+
+    unit = make_unit("H80.01")
+    for i, (text, paused) in enumerate(PAUSES * 2):
+        spec = {"unit": 0, "procedure": i % 2, "day": i % 20, "channel": 1, "status": 9}
+        spec |= {"finish_after": 5, "due_after": 3, "supplements": 0, "flags": 0}
+        made = _make([unit], two_procedures, spec)
+        _store_supplements(made.pk, text)
+        hour = dt.timedelta(hours=1 if i < len(PAUSES) else -1)
+        due = made.finished_at - dt.timedelta(seconds=paused or 0) + hour
+        Dossier.objects.filter(pk=made.pk).update(due_at=due)
+    monkeypatch.setattr(facts, "SQL_FACTS", False)
+    rebuild()
+    by_facts_of = _all_facts()
+    monkeypatch.setattr(facts, "SQL_FACTS", True)
+    with mock.patch.object(facts, "facts_of", wraps=facts.facts_of) as in_python:
+        rebuild()
+    assert _all_facts() == by_facts_of
+    on_time = sum(n for key, n in by_facts_of if key[9])  # Facts.on_time
+    # The +1 h half, and the 1970 request's pause (54 years) in the −1 h half too.
+    assert on_time == len(PAUSES) + sum(paused is None for _, paused in PAUSES)
+    assert in_python.call_count == 2 * len(PAUSES)
+    Dossier.objects.filter(unit=unit).delete()
+    rebuild()
