@@ -1,6 +1,8 @@
-"""Writing many rows quickly: the demo, the indicator rebuild and imports share these.
+"""Writing many rows quickly: the demo, the import, the indicator aggregates and the benches
+share these.
 
-:class:`Inserter` inserts rows with ``COPY`` on PostgreSQL and ``executemany`` on SQLite;
+:func:`write_rows` inserts prepared rows with ``COPY`` on PostgreSQL and ``executemany`` on
+SQLite; :class:`Inserter` builds such rows for a model's columns (defaults, datetimes);
 :func:`indexes_set_aside` drops a table's secondary indexes for a bulk load and builds them
 again at its end.
 
@@ -16,6 +18,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import itertools
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
@@ -48,24 +51,10 @@ class Inserter:
         ]
 
     def insert(self, rows: Iterable[Row]) -> None:
-        full = [row + self.defaults for row in rows]
-        quoted = ", ".join(connection.ops.quote_name(c) for c in self.columns)
-        if not self.sqlite:
-            with (
-                connection.cursor() as cursor,
-                cursor.cursor.copy(
-                    f"COPY {connection.ops.quote_name(self.table)} ({quoted}) FROM STDIN"
-                ) as copy,
-            ):
-                for row in full:
-                    copy.write_row(row)
-            return
-        converted = [self._sqlite_row(row) for row in full] if self.datetimes else full
-        marks = ", ".join(["%s"] * len(self.columns))
-        # Table and column names come from the model, values are parameters.
-        sql = f"INSERT INTO {connection.ops.quote_name(self.table)} ({quoted}) VALUES ({marks})"  # noqa: S608
-        with connection.cursor() as cursor:
-            cursor.executemany(sql, converted)
+        full = (row + self.defaults for row in rows)
+        if self.sqlite and self.datetimes:
+            full = (self._sqlite_row(row) for row in full)
+        write_rows(self.table, self.columns, full)
 
     def prepare(self, value: dt.datetime) -> Any:
         """A datetime in the column's stored form (for a value repeated on many rows)."""
@@ -78,6 +67,29 @@ class Inserter:
             if value is not None and not isinstance(value, str):
                 values[i] = _sqlite_datetime(value)
         return tuple(values)
+
+
+def write_rows(table: str, columns: Sequence[str], rows: Iterable[Row]) -> None:
+    """Insert ``rows`` (tuples of values as ``columns`` store them) into ``table``: ``COPY``
+    on PostgreSQL, ``executemany`` in batches on SQLite. No model machinery: the caller
+    gives every value in its stored form."""
+    quote = connection.ops.quote_name
+    names = ", ".join(quote(c) for c in columns)
+    with connection.cursor() as cursor:
+        if connection.vendor != "sqlite":
+            with cursor.copy(f"COPY {quote(table)} ({names}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+            return
+        marks = ", ".join(["%s"] * len(columns))
+        # Table and column names come from models, values are parameters.
+        sql = f"INSERT INTO {quote(table)} ({names}) VALUES ({marks})"  # noqa: S608
+        it = iter(rows)
+        while batch := list(itertools.islice(it, WRITE_BATCH)):
+            cursor.executemany(sql, batch)
+
+
+WRITE_BATCH = 5000  # rows per executemany on SQLite (bounded memory for generators)
 
 
 def _sqlite_datetime(value: dt.datetime) -> str:

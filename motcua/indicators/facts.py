@@ -33,7 +33,7 @@ from django.db.models import Q
 from django.db.models.functions import TruncDate
 
 from motcua.calendar.services import WorkCalendar, current_calendar
-from motcua.core.bulk import indexes_set_aside
+from motcua.core.bulk import indexes_set_aside, write_rows
 from motcua.dossiers.models import FINISHED_STATUSES, Dossier, SyncState
 from motcua.indicators import series
 from motcua.indicators.catalogue import certified_by_key
@@ -363,25 +363,11 @@ def append_counts(counts: Mapping[Facts, int]) -> int:
 
     Rows are additive: a key that already has rows just gets one more, and readers sum
     ``n``. So dossiers that are new can be counted in without recounting their buckets.
-    ``COPY`` on PostgreSQL, raw ``executemany`` on SQLite (the ORM's per-object work
-    dominated rebuild time).
+    Written by ``core.bulk.write_rows`` (the ORM's per-object work dominated rebuild time).
     """
     if not counts:
         return 0
-    table = connection.ops.quote_name(DailyFact._meta.db_table)
-    columns = fact_columns()
-    column_list = ", ".join(connection.ops.quote_name(c) for c in columns)
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            with cursor.copy(f"COPY {table} ({column_list}) FROM STDIN") as copy:
-                for row in fact_rows(counts):
-                    copy.write_row(row)
-        else:
-            placeholders = ", ".join(["%s"] * len(columns))
-            sql = f"INSERT INTO {table} ({column_list}) VALUES ({placeholders})"  # noqa: S608
-            rows = list(fact_rows(counts))
-            for start in range(0, len(rows), 5000):
-                cursor.executemany(sql, rows[start : start + 5000])
+    write_rows(DailyFact._meta.db_table, fact_columns(), fact_rows(counts))
     # The running totals of the (unit, year) pairs these rows touch follow (series.py).
     series.touch(
         series.unit_years((f.unit_id, f.received_day, f.finished_day, f.due_day) for f in counts)

@@ -16,6 +16,7 @@ from typing import Any
 
 from django.db import connection
 
+from motcua.core.bulk import write_rows
 from motcua.dossiers import formats as f
 from motcua.dossiers import pii
 from motcua.dossiers.ingest.normalize import Normalized, Problem, columns_of
@@ -200,18 +201,8 @@ class Writer:
             return list(range(start, start + count))
 
     def _insert(self, model: type[Any], columns: Sequence[str], rows: Sequence[Any]) -> None:
-        if not rows:
-            return
-        names = ", ".join(connection.ops.quote_name(c) for c in columns)
-        with connection.cursor() as cursor:
-            if self.postgres:
-                with cursor.copy(f"COPY {_table(model)} ({names}) FROM STDIN") as copy:
-                    for row in rows:
-                        copy.write_row(row)
-                return
-            marks = ", ".join(["%s"] * len(columns))
-            sql = f"INSERT INTO {_table(model)} ({names}) VALUES ({marks})"  # noqa: S608
-            cursor.executemany(sql, rows)
+        if rows:
+            write_rows(model._meta.db_table, columns, rows)
 
     # -- changed dossiers --------------------------------------------------------------
 
