@@ -164,6 +164,19 @@ VARIABLES: dict[str, Variable] = {
             "and the stored file is deleted.",
         ),
         Variable(
+            "CACHE",
+            "file",
+            "Where computed figures are cached: file (VAR_DIR/cache, shared by every server "
+            "and worker process of the machine) or memory (per process).",
+        ),
+        Variable(
+            "FIGURES_STALE_SECONDS",
+            "3600",
+            "A figures page whose data changed since it was computed is shown as it was, if "
+            "computed at most this many seconds ago, and recomputed in the background. "
+            "0: always recompute before answering.",
+        ),
+        Variable(
             "PAYMENT_RECONCILE_INTERVAL",
             "600",
             "Seconds between reconciliation retries while payments stay pending.",
@@ -221,6 +234,14 @@ def get_int(name: str) -> int:
         return int(raw)
     except ValueError:
         raise ValueError(f"environment variable {name}: expected an integer, got {raw!r}") from None
+
+
+def get_choice(name: str, choices: tuple[str, ...]) -> str:
+    raw = get(name)
+    if raw not in choices:
+        expected = ", ".join(choices)
+        raise ValueError(f"environment variable {name}: expected one of {expected}, got {raw!r}")
+    return raw
 
 
 def database_from_url(url: str, sqlite_path: Path) -> dict[str, Any]:

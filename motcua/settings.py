@@ -154,6 +154,20 @@ if not DEBUG and env.get("DATABASE_URL"):
     SECURE_HSTS_SECONDS = env.get_int("HSTS_SECONDS")
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 
+# Computed figures (motcua/web/generation.py): shared by the machine's processes by default.
+CACHES: dict[str, dict[str, object]]
+if env.get_choice("CACHE", ("file", "memory")) == "memory":
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(VAR_DIR / "cache"),
+            "OPTIONS": {"MAX_ENTRIES": 20_000, "CULL_FREQUENCY": 4},
+        }
+    }
+FIGURES_STALE_SECONDS = env.get_int("FIGURES_STALE_SECONDS")
+
 # Background tasks (django-tasks) stored in the database; `motcua db_worker` runs them.
 IMPORT_UPLOAD_HOURS = env.get_int("IMPORT_UPLOAD_HOURS")  # staged import files (dossiers)
 

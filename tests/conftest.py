@@ -74,14 +74,19 @@ def page(browser: Any) -> Iterator[Any]:
 
 
 @pytest.fixture(autouse=True)
-def _fresh_caches() -> None:
+def _fresh_caches(settings: Any) -> None:
     """Test databases roll back, so a data generation (motcua/web/generation.py) can repeat
     between tests: the caches keyed by it (figures, the folded catalogue, scope subtrees)
-    start empty in every test."""
+    start empty in every test. Each test process has its own in-memory cache (the file
+    cache is shared by the machine's processes, so the two test processes would clear each
+    other's), and figures are recomputed before answering unless a test asks for stale ones
+    (tests/web/test_stale.py)."""
     from django.core.cache import cache
 
     from motcua.dossiers import search
 
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    settings.FIGURES_STALE_SECONDS = 0
     search._FOLDED.clear()
     cache.clear()
 

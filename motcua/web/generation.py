@@ -22,25 +22,41 @@ Without ``units`` a value is keyed by ``value``, which every change moves.
 A reader takes the generation first, then computes. If a writer commits in between, the
 figures computed from the newer data are stored under the older generation, which no
 reader asks for any more: a cached value is never older than the generation it is filed
-under. The cache is Django's (``CACHES``); entries also expire after a day.
+under. The cache is Django's (``CACHES``: by default files under ``VAR_DIR/cache``, shared
+by every server and worker process of the machine); entries also expire after a day.
+
+Stale while revalidating: a page's top-level value (a rendered figures part, an indicator's
+explanation) asked with ``refresh=True`` that misses at the current generation is served
+from the last value computed for the same question, if that is at most
+``FIGURES_STALE_SECONDS`` old, and recomputed by a background thread of this process
+(:class:`Refresher`); the page says since when its figures are. Values computed inside
+another value's computation are never stale: a fresh value is built from fresh parts only.
 """
 
 from __future__ import annotations
 
 import hashlib
+import logging
+import queue
+import threading
+import time
 from collections.abc import Callable, Collection
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
+from django.conf import settings
 from django.core.cache import cache
-from django.db import transaction
+from django.db import connections, transaction
 from django.db.models import F
 from django.db.models.signals import post_delete, post_save
+from django.utils import translation
 
 from motcua.indicators.signals import figures_changed
 from motcua.web.models import DataGeneration, UnitGeneration
 
 T = TypeVar("T")
 TIMEOUT = 24 * 3600
+log = logging.getLogger(__name__)
 
 
 def _row() -> tuple[str, int, int]:
@@ -77,14 +93,33 @@ def bump(units: Collection[int] | None = None, **_: Any) -> None:
             )
 
 
+class _Thread(threading.local):
+    depth = 0  # FigureCache.get calls in progress in this thread
+    refreshing = False  # this thread is the refresher: never serve stale values
+
+
+_thread = _Thread()
+
+
+@dataclass(frozen=True)
+class _Latest:
+    """The last value computed for a question, whatever its generation."""
+
+    computed_at: float  # seconds since the epoch
+    value: Any
+
+
 class FigureCache:
-    """Cached computations for one request: the generations are read once, on first use."""
+    """Cached computations for one request: the generations are read once, on first use.
+    ``stale_since``: when the oldest stale value this request was served was computed."""
 
     def __init__(self) -> None:
         self._row: tuple[str, int, int] | None = None
         self._units: dict[int, int] | None = None
         self.hits = 0
         self.misses = 0
+        self.stale = 0
+        self.stale_since: float | None = None
 
     @property
     def generation(self) -> str:
@@ -102,12 +137,19 @@ class FigureCache:
         return (self._row[0], "base", self._row[2], moved)
 
     def get(
-        self, parts: tuple[Any, ...], compute: Callable[[], T], units: Collection[int] | None = None
+        self,
+        parts: tuple[Any, ...],
+        compute: Callable[[], T],
+        units: Collection[int] | None = None,
+        refresh: bool = False,
     ) -> T:
         """``compute()``'s value for ``parts`` at the current generation (``parts`` must
         name everything the value depends on besides the data). ``units``: the value depends
         on no dossier data but these units' (``()``: none at all), so it stays cached
-        through writes confined to other units."""
+        through writes confined to other units. ``refresh``: on a miss, serve the last
+        value computed for ``parts`` if it is recent enough and recompute it in the
+        background (``compute`` must then not depend on the request's thread state but the
+        language, which the refresher carries over)."""
         generation = self.generation if units is None else self._unit_part(units)
         digest = hashlib.sha256(repr((generation, parts)).encode()).hexdigest()
         key = f"motcua:web:{digest}"
@@ -116,9 +158,99 @@ class FigureCache:
             self.hits += 1
             return found
         self.misses += 1
-        value = compute()
-        cache.set(key, value, TIMEOUT)
+        latest_key = _latest_key(self.generation.split(":")[0], parts)
+        if refresh and _thread.depth == 0 and not _thread.refreshing:
+            stale = _stale(latest_key)
+            if stale is not None:
+                self.stale += 1
+                since = stale.computed_at
+                if self.stale_since is None or since < self.stale_since:
+                    self.stale_since = since
+                REFRESHER.submit(key, latest_key, compute)
+                return stale.value
+        _thread.depth += 1
+        try:
+            value = compute()
+        finally:
+            _thread.depth -= 1
+        _store(key, latest_key, value, refresh)
         return value
+
+
+def _now() -> float:
+    return time.time()
+
+
+def _latest_key(token: str, parts: tuple[Any, ...]) -> str:
+    digest = hashlib.sha256(repr((token, "latest", parts)).encode()).hexdigest()
+    return f"motcua:web:latest:{digest}"
+
+
+def _stale(latest_key: str) -> _Latest | None:
+    limit = settings.FIGURES_STALE_SECONDS
+    if limit <= 0:
+        return None
+    found = cache.get(latest_key)
+    if not isinstance(found, _Latest) or _now() - found.computed_at > limit:
+        return None
+    return found
+
+
+def _store(key: str, latest_key: str, value: Any, refresh: bool) -> None:
+    cache.set(key, value, TIMEOUT)
+    if refresh:
+        cache.set(latest_key, _Latest(_now(), value), TIMEOUT)
+
+
+class Refresher:
+    """One background thread per process that recomputes the stale values pages were
+    served, one at a time (the machine's cores stay free for requests), each question once
+    however many requests asked for it. Its database connections are closed after every
+    value; a computation that fails is logged and dropped (the next request asks again)."""
+
+    def __init__(self) -> None:
+        self._queue: queue.Queue[tuple[str, str, Callable[[], Any], str | None]] = queue.Queue()
+        self._pending: set[str] = set()
+        self._lock = threading.Lock()
+        self._thread: threading.Thread | None = None
+
+    def submit(self, key: str, latest_key: str, compute: Callable[[], Any]) -> bool:
+        """Queue ``compute`` for ``key`` (in the caller's language); False when queued
+        already."""
+        with self._lock:
+            if key in self._pending:
+                return False
+            self._pending.add(key)
+            if self._thread is None or not self._thread.is_alive():
+                self._thread = threading.Thread(
+                    target=self._run, name="motcua-figures-refresh", daemon=True
+                )
+                self._thread.start()
+        self._queue.put((key, latest_key, compute, translation.get_language()))
+        return True
+
+    def _run(self) -> None:
+        _thread.refreshing = True
+        while True:
+            key, latest_key, compute, language = self._queue.get()
+            try:
+                with translation.override(language):
+                    value = compute()
+                _store(key, latest_key, value, True)
+            except Exception:
+                log.exception("figures: refreshing a stale value failed")
+            finally:
+                connections.close_all()
+                with self._lock:
+                    self._pending.discard(key)
+                self._queue.task_done()
+
+    def drain(self) -> None:
+        """Wait until every queued value is recomputed (tests, the warm command)."""
+        self._queue.join()
+
+
+REFRESHER = Refresher()
 
 
 WATCHED = (

@@ -1,5 +1,5 @@
 """``Server-Timing``: how long the server spent on a response (bench/pages_speed.py reads
-it), with the figure cache's hits and misses when the page used it."""
+it), with the figure cache's hits, misses and stale values served when the page used it."""
 
 from __future__ import annotations
 
@@ -20,6 +20,6 @@ class ServerTimingMiddleware:
         parts = [f"app;dur={elapsed:.1f}"]
         fc = getattr(request, "figure_cache", None)
         if fc is not None:
-            parts.append(f'cache;desc="hits={fc.hits} misses={fc.misses}"')
+            parts.append(f'cache;desc="hits={fc.hits} misses={fc.misses} stale={fc.stale}"')
         response.headers["Server-Timing"] = ", ".join(parts)
         return response

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Collection
 from typing import Any
 
@@ -85,7 +86,16 @@ def cached_body(
             context = build() | {"ctx": ctx, "picker": ctx.picker}
         return render_to_string(f"web/{name}_body.html", context)
 
-    return mark_safe(ctx.fc.get(key, work, units))  # noqa: S308 - rendered by an autoescaping template
+    body = ctx.fc.get(key, work, units, refresh=True)
+    return mark_safe(body)  # noqa: S308 - rendered by an autoescaping template
+
+
+def stale_context(ctx: PageContext) -> dict[str, Any]:
+    """When the page shows figures computed before the data's last change: since when."""
+    since = ctx.fc.stale_since
+    if since is None:
+        return {}
+    return {"stale_since": dt.datetime.fromtimestamp(since, tz=dt.UTC)}
 
 
 def dashboard(request: HttpRequest) -> HttpResponse:
@@ -99,7 +109,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
     body = cached_body(ctx, request, "dashboard", build=build)
     context = {"ctx": ctx, "body": body, "account": account_summary(request.user)}
-    return render(request, "web/dashboard.html", context)
+    return render(request, "web/dashboard.html", context | stale_context(ctx))
 
 
 def unit(request: HttpRequest, code: str) -> HttpResponse:
@@ -112,7 +122,7 @@ def unit(request: HttpRequest, code: str) -> HttpResponse:
         ctx, request, "unit", found.id, build=lambda: unit_page.build(ctx, found), units=members
     )
     context = {"ctx": ctx, "unit": found, "body": body} | unit_page.due_context(ctx, found)
-    return render(request, "web/unit.html", context)
+    return render(request, "web/unit.html", context | stale_context(ctx))
 
 
 def indicator(request: HttpRequest, indicator_code: str) -> HttpResponse:

@@ -1,0 +1,208 @@
+"""Stale while revalidating (motcua/web/generation.py): after a data change a page's
+figures part is served as it was, with a note saying since when, while one background
+thread recomputes it; the next request gets the fresh figures. Values computed inside
+another never are stale, old values are not served past FIGURES_STALE_SECONDS, and the
+default cache is shared by the machine's processes."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+import threading
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from tests.accounts.cast import build_cast
+from tests.web.test_pages import _july
+
+UNIT = "/don-vi/H67.30/?period=2024-07"
+DUE = '<section aria-labelledby="due-title">'
+
+
+def figures_part(html: str) -> str:
+    """The unit page's cached figures part: main, without the note and the live due lists."""
+    main = html.split('id="main"')[1].split(DUE)[0]
+    return re.sub(r'<p class="note" role="status" id="stale-note">.*?</p>', "", main, flags=re.S)
+
+
+@pytest.fixture
+def stale(settings: Any) -> None:
+    settings.FIGURES_STALE_SECONDS = 3600
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_changed_unit_page_is_served_as_it_was_then_refreshed(client: Client, stale) -> None:
+    from motcua.dossiers.workflow import change_status
+    from motcua.web.generation import REFRESHER
+    from tests.indicators.conftest import at
+
+    cast = build_cast()
+    made = _july(cast)
+    client.force_login(cast.alice)
+    first = client.get(UNIT).content.decode()
+    assert 'id="stale-note"' not in first
+    # The open dossier of D1's commune (due 10/07) is finished on time.
+    change_status(made[2].pk, 9, actor="test", at=at("2024-07-08"))
+    response = client.get(UNIT)
+    served = response.content.decode()
+    assert 'id="stale-note"' in served and "Số liệu tính lúc" in served
+    assert "stale=1" in response.headers["Server-Timing"]
+    assert figures_part(served) == figures_part(first)
+    REFRESHER.drain()
+    response = client.get(UNIT)
+    fresh = response.content.decode()
+    assert 'id="stale-note"' not in fresh
+    assert "misses=0" in response.headers["Server-Timing"]
+    assert figures_part(fresh) != figures_part(first)
+    # The refreshed part is what computing it afresh gives.
+    from django.core.cache import cache
+
+    cache.clear()
+    assert figures_part(client.get(UNIT).content.decode()) == figures_part(fresh)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_refresher_computes_in_the_language_of_the_request(client: Client, stale) -> None:
+    from motcua.dossiers.workflow import change_status
+    from motcua.web.generation import REFRESHER
+    from tests.indicators.conftest import at
+
+    cast = build_cast()
+    made = _july(cast)
+    client.force_login(cast.alice)
+    english = {"HTTP_ACCEPT_LANGUAGE": "en"}
+    assert "Total score" in figures_part(client.get(UNIT, **english).content.decode())
+    change_status(made[2].pk, 9, actor="test", at=at("2024-07-08"))
+    assert "Data as of" in client.get(UNIT, **english).content.decode()
+    REFRESHER.drain()
+    fresh = client.get(UNIT, **english).content.decode()
+    assert "Data as of" not in fresh
+    assert "Total score" in figures_part(fresh) and "Tổng điểm" not in figures_part(fresh)
+
+
+@pytest.mark.django_db
+def test_values_older_than_the_limit_are_recomputed_before_answering(
+    client: Client, settings: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from motcua.dossiers.workflow import change_status
+    from motcua.web import generation
+    from tests.indicators.conftest import at
+
+    settings.FIGURES_STALE_SECONDS = 60
+    cast = build_cast()
+    made = _july(cast)
+    client.force_login(cast.alice)
+    first = client.get(UNIT).content.decode()
+    change_status(made[2].pk, 9, actor="test", at=at("2024-07-08"))
+    later = generation._now() + 61
+    monkeypatch.setattr(generation, "_now", lambda: later)
+    monkeypatch.setattr(
+        generation.REFRESHER, "submit", lambda *a: pytest.fail("an old value was served")
+    )
+    response = client.get(UNIT)
+    assert 'id="stale-note"' not in response.content.decode()
+    assert "stale=0" in response.headers["Server-Timing"]
+    assert figures_part(response.content.decode()) != figures_part(first)
+
+
+@pytest.mark.django_db
+def test_a_value_computed_inside_another_is_never_stale(settings: Any, monkeypatch) -> None:
+    from motcua.web import generation
+
+    settings.FIGURES_STALE_SECONDS = 3600
+    submitted: list[str] = []
+    monkeypatch.setattr(generation.REFRESHER, "submit", lambda key, *a: submitted.append(key))
+    data = {"inner": 1}
+
+    def outer(fc: generation.FigureCache) -> int:
+        return fc.get(("inner",), lambda: data["inner"], refresh=True) * 10
+
+    fc = generation.FigureCache()
+    assert fc.get(("outer",), lambda: outer(fc), refresh=True) == 10
+    generation.bump()
+    data["inner"] = 2
+    # The outer value is served stale (and queued); asked alone, so is the inner one.
+    fc = generation.FigureCache()
+    assert fc.get(("outer",), lambda: outer(fc), refresh=True) == 10
+    assert fc.get(("inner",), lambda: data["inner"], refresh=True) == 1
+    assert len(submitted) == 2 and fc.stale == 2
+    # Computing the outer value afresh (what the refresher does) reads the inner one fresh.
+    generation.bump()
+    fc = generation.FigureCache()
+    fresh = fc.get(("outer",), lambda: outer(fc), refresh=False)
+    assert fresh == 20 and fc.stale == 0
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_refresher_queues_a_question_once_and_survives_a_failure(caplog) -> None:
+    from motcua.web.generation import Refresher
+
+    refresher = Refresher()
+    gate = threading.Event()
+    ran: list[str] = []
+
+    def slow() -> str:
+        gate.wait(5)
+        ran.append("slow")
+        return "value"
+
+    def broken() -> str:
+        raise RuntimeError("boom")
+
+    assert refresher.submit("k1", "latest-k1", slow)
+    assert not refresher.submit("k1", "latest-k1", slow)  # already queued
+    assert refresher.submit("k2", "latest-k2", broken)
+    gate.set()
+    refresher.drain()
+    assert ran == ["slow"]
+    assert "refreshing a stale value failed" in caplog.text
+    # Done: the same question can be queued again.
+    assert refresher.submit("k1", "latest-k1", lambda: "again")
+    refresher.drain()
+
+    from django.core.cache import cache
+
+    assert cache.get("k1") == "again"
+    assert cache.get("latest-k1").value == "again"
+
+
+def test_the_default_cache_is_files_shared_by_processes(tmp_path) -> None:
+    """Two processes with the default settings (CACHE=file) see each other's entries."""
+    script = (
+        "import django, sys; django.setup(); from django.core.cache import cache;"
+        "from django.conf import settings;"
+        "assert settings.CACHES['default']['BACKEND'].endswith('FileBasedCache');"
+        "cache.set('k', 'v') if sys.argv[1] == 'set' else print(cache.get('k'))"
+    )
+    env = {
+        "DJANGO_SETTINGS_MODULE": "motcua.settings",
+        "VAR_DIR": str(tmp_path),
+        "DATABASE_URL": "",
+        "PATH": "/usr/bin:/bin",
+    }
+    subprocess.run([sys.executable, "-c", script, "set"], env=env, check=True)
+    read = subprocess.run(
+        [sys.executable, "-c", script, "get"], env=env, check=True, capture_output=True, text=True
+    )
+    assert read.stdout.strip() == "v"
+    assert (tmp_path / "cache").is_dir()
+
+
+def test_a_wrong_cache_setting_names_the_variable(tmp_path) -> None:
+    env = {
+        "DJANGO_SETTINGS_MODULE": "motcua.settings",
+        "VAR_DIR": str(tmp_path),
+        "CACHE": "redis",
+        "PATH": "/usr/bin:/bin",
+    }
+    found = subprocess.run(
+        [sys.executable, "-c", "import django; django.setup()"],
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert found.returncode != 0
+    assert "CACHE: expected one of file, memory, got 'redis'" in found.stderr
