@@ -28,6 +28,7 @@ migrate: setup
 
 run: migrate
 	$(BIN)/motcua demo --if-empty
+	$(BIN)/motcua figures warm
 	@echo "motcua: serving on http://127.0.0.1:$(PORT)/"
 	$(BIN)/motcua runserver --insecure 127.0.0.1:$(PORT)
 

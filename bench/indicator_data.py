@@ -235,7 +235,7 @@ class _Dossiers:
             paid,
             fee,
             vneid,
-            '["CSDLQGDC"]' if rng.random() < 0.3 else "[]",
+            '[{"MaCSDL": "CSDLQGDC"}]' if rng.random() < 0.3 else "[]",
             "bench",
             NOW.replace(tzinfo=self.zone),
             NOW.replace(tzinfo=self.zone),

@@ -9,6 +9,13 @@ of the client time on loopback, with the load average; appends the table to
 bench/RESULTS-pages.md. ``/healthz`` runs in the same loop as the baseline (a request
 that touches the database and nothing else).
 
+The figure cache (``VAR_DIR/cache``) is emptied before the server starts, so "cold" is the
+first computation. ``--writes S``: then, for S seconds, a writer process finishes one open
+dossier in a random commune every ``--write-every`` seconds (``workflow.change_status``, as
+an officer would) while the client requests the figure pages round-robin; reported per page:
+p50/p95 of the server time under writes and the share of answers served stale
+(docs/web.md, "Stale while revalidating").
+
 Add a page by appending ``(name, path)`` to :data:`PAGES`; ``{root}``, ``{district}`` and
 ``{commune}`` are replaced by unit codes found in the database (``{district_id}``,
 ``{commune_id}`` by their ids), ``{dossier}`` by a dossier's code, ``{code_prefix}`` by its
@@ -22,6 +29,7 @@ import datetime as dt
 import http.cookiejar
 import os
 import re
+import shutil
 import statistics
 import subprocess
 import sys
@@ -103,6 +111,30 @@ grant(user, Role.PROVINCE_MONITOR, [root])
     subprocess.run([str(BIN / "motcua"), "shell", "-c", script], env=env_for(work), check=True)
 
 
+WRITER = """
+import os, random, time
+from motcua.dossiers.models import Dossier
+from motcua.dossiers.workflow import change_status
+from motcua.units.models import Unit
+until = time.time() + float(os.environ["BENCH_WRITES"])
+every = float(os.environ["BENCH_WRITE_EVERY"])
+rng = random.Random(7)
+communes = list(Unit.objects.filter(level="commune").values_list("pk", flat=True))
+done = 0
+while time.time() < until:
+    started = time.time()
+    unit = rng.choice(communes)
+    # (databases made before 2026-12-04 list consulted databases as bare strings, which
+    # change_status's content hash rejects: such dossiers are skipped)
+    found = Dossier.objects.filter(unit_id=unit, status=4, national_databases=[])
+    for pk in found.values_list("pk", flat=True)[:1]:
+        change_status(pk, 9, actor="bench")
+        done += 1
+    time.sleep(max(0.0, every - (time.time() - started)))
+print("WRITES", done)
+"""
+
+
 def unit_codes(work: Path) -> dict[str, str]:
     script = """
 from motcua.units.models import Unit, UnitParent
@@ -142,14 +174,15 @@ class Browser:
         self.base = base
         self.jar = http.cookiejar.CookieJar()
         self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.jar))
+        self.timing = ""
 
     def get(self, path: str) -> tuple[int, float, float | None, bytes]:
         started = time.perf_counter()
         with self.opener.open(self.base + path, timeout=300) as response:
             body = response.read()
             client_ms = (time.perf_counter() - started) * 1000
-            timing = response.headers.get("Server-Timing", "")
-            found = re.search(r"app;dur=([\d.]+)", timing)
+            self.timing = response.headers.get("Server-Timing", "")
+            found = re.search(r"app;dur=([\d.]+)", self.timing)
             return response.status, client_ms, float(found[1]) if found else None, body
 
     def sign_in(self) -> None:
@@ -193,8 +226,11 @@ def main() -> None:
     parser.add_argument("--port", type=int, default=8765)
     parser.add_argument("--no-write", action="store_true", help="do not append the results")
     parser.add_argument("--only", default="", help="pages whose name matches (and the baseline)")
+    parser.add_argument("--writes", type=float, default=0, help="seconds of pages under writes")
+    parser.add_argument("--write-every", type=float, default=2.0, help="seconds between writes")
     args = parser.parse_args()
     prepare(args.source, args.work, args.reuse)
+    shutil.rmtree(args.work / "cache", ignore_errors=True)
     codes = unit_codes(args.work)
     base = f"http://127.0.0.1:{args.port}"
     server = subprocess.Popen(
@@ -238,10 +274,71 @@ def main() -> None:
                 flush=True,
             )
         load_after = os.getloadavg()
+        mixed = under_writes(browser, rows, args) if args.writes else []
     finally:
         server.terminate()
         server.wait(30)
     report(rows, args, load_before, load_after)
+    if mixed:
+        report_writes(mixed, args)
+
+
+FIGURE_PAGES = ("dashboard", "unit:", "indicator:")
+Mixed = tuple[str, str, int, float, float, float, int]
+
+
+def under_writes(browser: Browser, rows: list[Row], args: argparse.Namespace) -> list[Mixed]:
+    """The figure pages requested round-robin while a writer finishes dossiers."""
+    paths = [(name, path) for name, path, *_ in rows if name.startswith(FIGURE_PAGES)]
+    writer = subprocess.Popen(
+        [str(BIN / "motcua"), "shell", "-c", WRITER],
+        env=env_for(args.work)
+        | {"BENCH_WRITES": str(args.writes), "BENCH_WRITE_EVERY": str(args.write_every)},
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    times: dict[str, list[float]] = {name: [] for name, _ in paths}
+    stale: dict[str, int] = dict.fromkeys(times, 0)
+    before = os.getloadavg()
+    while writer.poll() is None:
+        for name, path in paths:
+            _, c, server_ms, _ = browser.get(path)
+            times[name].append(server_ms if server_ms is not None else c)
+            stale[name] += bool(re.search(r"stale=[1-9]", browser.timing))
+    out = writer.communicate()[0]
+    writes = int(re.search(r"WRITES (\d+)", out)[1]) if "WRITES" in out else -1
+    after = os.getloadavg()
+    print(f"writes: {writes}; load {before[0]:.2f} -> {after[0]:.2f}", flush=True)
+    return [
+        (
+            name,
+            path,
+            len(times[name]),
+            statistics.median(times[name]),
+            percentile(times[name], 0.95),
+            max(times[name]),
+            stale[name],
+        )
+        for name, path in paths
+        if times[name]
+    ] + [("(writes; load before/after)", f"{writes}", 0, before[0], after[0], 0.0, 0)]
+
+
+def report_writes(mixed: list[Mixed], args: argparse.Namespace) -> None:
+    *pages, (_, writes, _, before, after, _, _) = mixed
+    lines = [
+        f"\n### Under writes — {args.writes:.0f} s, a dossier finished every "
+        f"{args.write_every:g} s ({writes} writes); load average {before:.2f} → {after:.2f}\n",
+        "| page | requests | server p50 | server p95 | max | served stale |",
+        "|---|---:|---:|---:|---:|---:|",
+    ]
+    for name, _, n, p50, p95, worst, stale in pages:
+        lines.append(f"| {name} | {n} | {p50:.1f} | {p95:.1f} | {worst:.0f} | {stale} |")
+    text = "\n".join(lines) + "\n"
+    print(text)
+    if not args.no_write:
+        with (ROOT / "bench" / "RESULTS-pages.md").open("a") as f:
+            f.write(text)
 
 
 Row = tuple[str, str, float, float, float, float, float]

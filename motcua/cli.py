@@ -51,6 +51,9 @@ GROUPS |= {"accounts", "apikeys", "api"}
 # e-mail retries (motcua/onestop).
 GROUPS |= {"signing", "onestop"}
 
+# The figure cache of the web pages (motcua/web/warm.py).
+GROUPS |= {"figures"}
+
 
 def main() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "motcua.settings")

@@ -155,15 +155,23 @@ if not DEBUG and env.get("DATABASE_URL"):
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 
 # Computed figures (motcua/web/generation.py): shared by the machine's processes by default.
+# A page computes tens of values (a cold dashboard about 50): Django's default of 300
+# entries would cull a warmed cache.
+CACHE_OPTIONS = {"MAX_ENTRIES": 20_000, "CULL_FREQUENCY": 4}
 CACHES: dict[str, dict[str, object]]
 if env.get_choice("CACHE", ("file", "memory")) == "memory":
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "OPTIONS": CACHE_OPTIONS,
+        }
+    }
 else:
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
             "LOCATION": str(VAR_DIR / "cache"),
-            "OPTIONS": {"MAX_ENTRIES": 20_000, "CULL_FREQUENCY": 4},
+            "OPTIONS": CACHE_OPTIONS,
         }
     }
 FIGURES_STALE_SECONDS = env.get_int("FIGURES_STALE_SECONDS")

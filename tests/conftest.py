@@ -85,7 +85,12 @@ def _fresh_caches(settings: Any) -> None:
 
     from motcua.dossiers import search
 
-    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "OPTIONS": settings.CACHE_OPTIONS,
+        }
+    }
     settings.FIGURES_STALE_SECONDS = 0
     search._FOLDED.clear()
     cache.clear()

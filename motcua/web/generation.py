@@ -142,6 +142,7 @@ class FigureCache:
         compute: Callable[[], T],
         units: Collection[int] | None = None,
         refresh: bool = False,
+        same_as: tuple[Any, ...] | None = None,
     ) -> T:
         """``compute()``'s value for ``parts`` at the current generation (``parts`` must
         name everything the value depends on besides the data). ``units``: the value depends
@@ -149,7 +150,9 @@ class FigureCache:
         through writes confined to other units. ``refresh``: on a miss, serve the last
         value computed for ``parts`` if it is recent enough and recompute it in the
         background (``compute`` must then not depend on the request's thread state but the
-        language, which the refresher carries over)."""
+        language, which the refresher carries over). ``same_as``: what makes another value
+        an earlier answer to the same question (default ``parts``), e.g. ``parts`` without
+        the day, so that a page is not cold on every new day."""
         generation = self.generation if units is None else self._unit_part(units)
         digest = hashlib.sha256(repr((generation, parts)).encode()).hexdigest()
         key = f"motcua:web:{digest}"
@@ -158,7 +161,9 @@ class FigureCache:
             self.hits += 1
             return found
         self.misses += 1
-        latest_key = _latest_key(self.generation.split(":")[0], parts)
+        latest_key = _latest_key(
+            self.generation.split(":")[0], parts if same_as is None else same_as
+        )
         if refresh and _thread.depth == 0 and not _thread.refreshing:
             stale = _stale(latest_key)
             if stale is not None:

@@ -45,7 +45,7 @@ def landing(request: HttpRequest) -> HttpResponse:
         return levels, Procedure.objects.count(), Dossier.objects.count()
 
     # Cached by data generation: a visitor reloading the page does not count 2M rows.
-    levels, procedures, dossiers = FigureCache().get(("landing-counts",), counts)
+    levels, procedures, dossiers = FigureCache().get(("landing-counts",), counts, refresh=True)
     context = {
         "units_by_level": levels,
         "procedure_count": procedures,
@@ -68,25 +68,25 @@ def cached_body(
     """The page's figures part, rendered once per data generation, scope, period, query
     and language (it holds no per-request token: forms in it are GET forms). ``units``:
     the only units whose dossiers it shows (``FigureCache.get``)."""
-    key = (
+    question = (
         f"body:{name}",
         ctx.scope.unrestricted,
         tuple(sorted(ctx.scope.roots)),
         ctx.chosen.key,
         ctx.chosen.period,
-        ctx.reference,
-        ctx.today,
         tuple(sorted(request.GET.items())),
         get_language(),
         *parts,
     )
+    key = (*question, ctx.reference, ctx.today)
 
     def work() -> str:
         with catalogue.reuse():  # several periods computed: read the catalogue once
             context = build() | {"ctx": ctx, "picker": ctx.picker}
         return render_to_string(f"web/{name}_body.html", context)
 
-    body = ctx.fc.get(key, work, units, refresh=True)
+    # Served stale, a part from an earlier day of the same period is still its answer.
+    body = ctx.fc.get(key, work, units, refresh=True, same_as=question)
     return mark_safe(body)  # noqa: S308 - rendered by an autoescaping template
 
 

@@ -28,6 +28,10 @@ def figures_part(html: str) -> str:
     return re.sub(r'<p class="note" role="status" id="stale-note">.*?</p>', "", main, flags=re.S)
 
 
+def main_part(html: str) -> str:
+    return html.split('id="main"')[1].split("</main>")[0]
+
+
 @pytest.fixture
 def stale(settings: Any) -> None:
     settings.FIGURES_STALE_SECONDS = 3600
@@ -206,3 +210,83 @@ def test_a_wrong_cache_setting_names_the_variable(tmp_path) -> None:
     )
     assert found.returncode != 0
     assert "CACHE: expected one of file, memory, got 'redis'" in found.stderr
+
+
+@pytest.mark.django_db
+def test_an_earlier_days_answer_to_the_same_question_is_served_stale(settings: Any) -> None:
+    from motcua.web import generation
+
+    settings.FIGURES_STALE_SECONDS = 3600
+    fc = generation.FigureCache()
+    assert (
+        fc.get(
+            ("body", "2024-W48", "monday"),
+            lambda: "monday's",
+            refresh=True,
+            same_as=("body", "2024-W48"),
+        )
+        == "monday's"
+    )
+    fc = generation.FigureCache()
+    # Another day, same question: served as it was (and recomputed in the background).
+    assert (
+        fc.get(
+            ("body", "2024-W48", "tuesday"),
+            lambda: "tuesday's",
+            refresh=True,
+            same_as=("body", "2024-W48"),
+        )
+        == "monday's"
+    )
+    assert fc.stale == 1
+    generation.REFRESHER.drain()
+    # Another question (another week) is never served another's answer.
+    fc = generation.FigureCache()
+    assert (
+        fc.get(
+            ("body", "2024-W49", "monday"),
+            lambda: "W49",
+            refresh=True,
+            same_as=("body", "2024-W49"),
+        )
+        == "W49"
+    )
+    assert fc.stale == 0
+
+
+@pytest.mark.django_db
+def test_warming_computes_each_scopes_first_pages_so_the_first_request_hits(
+    client: Client,
+) -> None:
+    from django.core.management import call_command
+
+    cast = build_cast()
+    _july(cast)
+    from motcua.web import warm
+
+    users = [u.username for u in warm.scopes()]
+    # One account per scope: the monitor's province, each leader's unit; none without figures.
+    assert cast.alice.username in users and cast.bob.username in users
+    assert cast.dave.username not in users
+    out = __import__("io").StringIO()
+    call_command("figures_warm", "-v", "2", stdout=out)
+    text = out.getvalue()
+    assert "/don-vi/H67/" in text and "/don-vi/H67.30/" in text and "period=year" in text
+    for user, path in [
+        (cast.alice, "/?period=month"),
+        (cast.bob, "/"),
+        (cast.bob, "/don-vi/H67.30/"),
+    ]:
+        client.force_login(user)
+        response = client.get(path)
+        assert response.status_code == 200
+        timing = response.headers["Server-Timing"]
+        assert "misses=0" in timing and "stale=0" in timing
+    # The warmed part is the one a request computes.
+    client.force_login(cast.alice)
+    warmed = client.get("/?period=month").content.decode()
+    from django.core.cache import cache
+
+    cache.clear()
+    computed = client.get("/?period=month").content.decode()
+    assert main_part(computed) == main_part(warmed)
