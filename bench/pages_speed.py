@@ -299,12 +299,16 @@ def under_writes(browser: Browser, rows: list[Row], args: argparse.Namespace) ->
     )
     times: dict[str, list[float]] = {name: [] for name, _ in paths}
     stale: dict[str, int] = dict.fromkeys(times, 0)
+    ages: list[float] = []  # seconds since the stale values served were computed
     before = os.getloadavg()
     while writer.poll() is None:
         for name, path in paths:
             _, c, server_ms, _ = browser.get(path)
             times[name].append(server_ms if server_ms is not None else c)
             stale[name] += bool(re.search(r"stale=[1-9]", browser.timing))
+            age = re.search(r"age=([\d.]+)", browser.timing)
+            if age:
+                ages.append(float(age[1]))
     out = writer.communicate()[0]
     writes = int(re.search(r"WRITES (\d+)", out)[1]) if "WRITES" in out else -1
     after = os.getloadavg()
@@ -321,11 +325,22 @@ def under_writes(browser: Browser, rows: list[Row], args: argparse.Namespace) ->
         )
         for name, path in paths
         if times[name]
-    ] + [("(writes; load before/after)", f"{writes}", 0, before[0], after[0], 0.0, 0)]
+    ] + [
+        ("(writes; load before/after)", f"{writes}", 0, before[0], after[0], 0.0, 0),
+        (
+            "(age of stale answers, s)",
+            "",
+            len(ages),
+            statistics.median(ages) if ages else 0.0,
+            percentile(ages, 0.95) if ages else 0.0,
+            max(ages, default=0.0),
+            0,
+        ),
+    ]
 
 
 def report_writes(mixed: list[Mixed], args: argparse.Namespace) -> None:
-    *pages, (_, writes, _, before, after, _, _) = mixed
+    *pages, (_, writes, _, before, after, _, _), ages = mixed
     lines = [
         f"\n### Under writes — {args.writes:.0f} s, a dossier finished every "
         f"{args.write_every:g} s ({writes} writes); load average {before:.2f} → {after:.2f}\n",
@@ -334,6 +349,11 @@ def report_writes(mixed: list[Mixed], args: argparse.Namespace) -> None:
     ]
     for name, _, n, p50, p95, worst, stale in pages:
         lines.append(f"| {name} | {n} | {p50:.1f} | {p95:.1f} | {worst:.0f} | {stale} |")
+    _, _, n, a50, a95, oldest, _ = ages
+    lines.append(
+        f"\nAge of the stale answers (since their figures were computed): {n} answers, "
+        f"median {a50:.1f} s, p95 {a95:.1f} s, oldest {oldest:.1f} s.\n"
+    )
     text = "\n".join(lines) + "\n"
     print(text)
     if not args.no_write:

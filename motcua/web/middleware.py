@@ -20,6 +20,9 @@ class ServerTimingMiddleware:
         parts = [f"app;dur={elapsed:.1f}"]
         fc = getattr(request, "figure_cache", None)
         if fc is not None:
-            parts.append(f'cache;desc="hits={fc.hits} misses={fc.misses} stale={fc.stale}"')
+            desc = f"hits={fc.hits} misses={fc.misses} stale={fc.stale}"
+            if fc.stale_since is not None:  # how old the oldest stale value served is
+                desc += f" age={time.time() - fc.stale_since:.1f}"
+            parts.append(f'cache;desc="{desc}"')
         response.headers["Server-Timing"] = ", ".join(parts)
         return response
