@@ -203,7 +203,8 @@ OPEN_STATUSES = [s.value for s in Status if s not in FINISHED_STATUSES]
 def due_dossiers(ctx: PageContext, unit: figures.UnitRef) -> dict[str, Any]:
     """Open dossiers past their due moment, and due within NEARLY_DUE_DAYS, as of this
     minute (or the end of the reference day when the data stops before today). Cached per
-    minute and data generation: a status change or a new dossier shows at once."""
+    minute and data generation; after a change, the last list is shown with its own "as of"
+    while it is recomputed in the background (``FigureCache.get``'s ``refresh``)."""
     now = dt.datetime.now(local_zone()).replace(second=0, microsecond=0)
     if ctx.reference != ctx.today:
         now = dt.datetime.combine(ctx.reference + dt.timedelta(days=1), dt.time.min, local_zone())
@@ -224,14 +225,16 @@ def due_dossiers(ctx: PageContext, unit: figures.UnitRef) -> dict[str, Any]:
             "overdue_count": overdue.count(),
             "soon": list(soon.order_by("due_at", "pk").values(*fields)[:DOSSIER_ROWS]),
             "soon_count": soon.count(),
+            "as_of": now,
         }
 
-    found = ctx.fc.get(("due", unit.id, now), work, members)
+    question = ("due", unit.id, ctx.reference != ctx.today)
+    found = ctx.fc.get((*question, now), work, members, refresh=True, same_as=question)
     for name in ("overdue", "soon"):
         for row in found[name]:
             row["url"] = detail.replace("CODE", row["code"]) if detail else None
             row["status_label"] = Status(row["status"]).label
-    return found | {"as_of": now, "nearly_days": NEARLY_DUE_DAYS}
+    return found | {"nearly_days": NEARLY_DUE_DAYS}
 
 
 def breadcrumbs(ctx: PageContext, unit: figures.UnitRef) -> list[figures.UnitRef]:
