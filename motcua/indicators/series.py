@@ -27,7 +27,8 @@ from array import array
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextvars import ContextVar
-from functools import cache
+from functools import cache, reduce
+from operator import or_
 from typing import Any
 
 from django.db import connection, transaction
@@ -442,6 +443,27 @@ def _uint(value: Any) -> int:
 SPANS = ("span", "span_not_due")
 
 
+def span_ranges(period: Period) -> list[tuple[int, int, int]]:
+    """(lag class, low, high): one range ``[low, high)`` of the span key (facts.span_key)
+    per lag class that can span the period: dossiers not finished, or finished more than
+    the period's length after receipt, received before its start."""
+    s, e = period.start, period.end
+    length = (e - s).days + 1
+
+    def key(lag: int, day: dt.date) -> int:
+        return lag * SPAN_CLASS + (day - EPOCH).days
+
+    found = [(OPEN_LAG, key(OPEN_LAG, EPOCH), key(OPEN_LAG, s))]
+    for c in range(1, 40):
+        longest = 2**c - 1
+        if c < OPEN_LAG and longest >= length + 1:
+            first = max(e + dt.timedelta(days=1) - dt.timedelta(days=longest), EPOCH)
+            found.append((c, key(c, first), key(c, s)))
+        if longest > 10**5:
+            break
+    return found
+
+
 def span_counts(
     terms: Iterable[Term], unit_ids: Iterable[int], period: Period
 ) -> dict[int, dict[tuple[str, str], int]]:
@@ -453,22 +475,8 @@ def span_counts(
     ids = list(unit_ids)
     if not wanted or not ids:
         return result
-    s, e = period.start, period.end
-    length = (e - s).days + 1
-
-    # One range of the span key (facts.span_key) per lag class that can span the period:
-    # dossiers not finished, or finished more than the period's length after receipt.
-    def key(lag: int, day: dt.date) -> int:
-        return lag * SPAN_CLASS + (day - EPOCH).days
-
-    reaches = [Q(span_key__gte=key(OPEN_LAG, EPOCH), span_key__lt=key(OPEN_LAG, s))]
-    for c in range(1, 40):
-        longest = 2**c - 1
-        if c < OPEN_LAG and longest >= length + 1:
-            first = max(e + dt.timedelta(days=1) - dt.timedelta(days=longest), EPOCH)
-            reaches.append(Q(span_key__gte=key(c, first), span_key__lt=key(c, s)))
-        if longest > 10**5:
-            break
+    e = period.end
+    reaches = [Q(span_key__gte=low, span_key__lt=high) for _, low, high in span_ranges(period)]
     not_due = Q(due_day__isnull=True) | Q(due_day__gt=e)
     names = {pair: f"s{i}" for i, pair in enumerate(wanted)}
     sums = {
@@ -635,3 +643,264 @@ def count(fast: Fast, unit_ids: Sequence[int], period: Period) -> dict[int, dict
         for key, measure in procedure_measures.items():
             out[unit_id][key] = mine_p.get(measure.key, 0)
     return out
+
+
+# --- several periods in one pass --------------------------------------------------------
+#
+# The same counts as above for several periods at once (a dashboard's 12-week trend, a
+# period and the previous one): each table is read once for all of them. Results equal
+# the single-period functions' for every period (tests/indicators/test_periods_at_once.py).
+
+Running = dict[int, dict[tuple[str, str, str], int]]
+Spans = dict[int, dict[tuple[str, str], int]]
+
+
+def running_counts_periods(
+    measures: Iterable[Measure], unit_ids: Iterable[int], periods: Sequence[Period]
+) -> dict[Period, Running]:
+    """:func:`running_counts` for each period, in one query: the running totals are read
+    at every day a period needs (its last day, the day before its first)."""
+    wanted = {(m.anchor, m.key) for m in measures}
+    result: dict[Period, Running] = {p: defaultdict(lambda: defaultdict(int)) for p in periods}
+    ids = list(unit_ids)
+    if not wanted or not ids or not periods:
+        return result
+    days = sorted({d for p in periods for d in (p.end, p.start - dt.timedelta(days=1))})
+    first_year = min(d.year for d in days)
+    last_year = max(d.year for d in days)
+    table = connection.ops.quote_name(RunningTotal._meta.db_table)
+    keys = sorted({key for _, key in wanted})
+    columns = ", ".join(["CASE WHEN year = %s THEN substr(cum, %s, 4) END"] * len(days))
+    params: list[int | str] = []
+    for d in days:
+        params += [d.year, 4 * (d.timetuple().tm_yday - 1) + 1]
+    measure_in = f"measure IN ({', '.join(['%s'] * len(keys))})"
+    unit_in = f"unit_id IN ({', '.join(['%s'] * len(ids))})"
+    # Years before every day only add their totals: summed by the database.
+    earlier_sql = (
+        f"SELECT unit_id, anchor, measure, SUM(total) FROM {table} "  # noqa: S608
+        f"WHERE year < %s AND {measure_in} AND {unit_in} GROUP BY unit_id, anchor, measure"
+    )
+    sql = (
+        f"SELECT unit_id, anchor, measure, year, total, {columns} FROM {table} "  # noqa: S608
+        f"WHERE year >= %s AND year <= %s AND {measure_in} AND {unit_in}"
+    )
+    # at[(unit, anchor, key)][i]: the running count at days[i]
+    at: dict[tuple[int, str, str], list[int]] = {}
+
+    def row_of(unit_id: int, anchor: str, key: str) -> list[int]:
+        found = at.get((unit_id, anchor, key))
+        if found is None:
+            found = at[(unit_id, anchor, key)] = [0] * len(days)
+        return found
+
+    with connection.cursor() as cursor:
+        cursor.execute(earlier_sql, [first_year, *keys, *ids])
+        for unit_id, anchor, key, total in cursor.fetchall():
+            if (anchor, key) in wanted:
+                values = row_of(unit_id, anchor, key)
+                for i in range(len(days)):
+                    values[i] += int(total)
+        cursor.execute(sql, [*params, first_year, last_year, *keys, *ids])
+        for unit_id, anchor, key, year, total, *cells in cursor.fetchall():
+            if (anchor, key) not in wanted:
+                continue
+            values = row_of(unit_id, anchor, key)
+            for i, d in enumerate(days):
+                if year < d.year:
+                    values[i] += total
+                elif year == d.year:
+                    values[i] += _uint(cells[i])
+    index = {d: i for i, d in enumerate(days)}
+    for p in periods:
+        i_end, i_before = index[p.end], index[p.start - dt.timedelta(days=1)]
+        counts = result[p]
+        for (unit_id, anchor, key), values in at.items():
+            mine = counts[unit_id]
+            mine[("le_e", anchor, key)] += values[i_end]
+            mine[("le_s", anchor, key)] += values[i_before]
+    return result
+
+
+def _merged(ranges: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Half-open ranges, overlapping or adjacent ones merged."""
+    merged: list[list[int]] = []
+    for low, high in sorted(ranges):
+        if merged and low <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], high)
+        else:
+            merged.append([low, high])
+    return [(low, high) for low, high in merged]
+
+
+def span_counts_periods(
+    terms: Iterable[Term], unit_ids: Iterable[int], periods: Sequence[Period]
+) -> dict[Period, Spans]:
+    """:func:`span_counts` for each period: one query per lag class over the union of the
+    periods' ranges of the span key, each period's count a filtered sum of it (the same
+    conditions as its own query: its range of the class, not finished by its end)."""
+    wanted = {(t.kind, t.measure.key): t.measure for t in terms if t.kind in SPANS}
+    result: dict[Period, Spans] = {p: defaultdict(lambda: defaultdict(int)) for p in periods}
+    ids = list(unit_ids)
+    if not wanted or not ids or not periods:
+        return result
+    by_class: dict[int, dict[Period, tuple[int, int]]] = defaultdict(dict)
+    for p in periods:
+        for c, low, high in span_ranges(p):
+            by_class[c][p] = (low, high)
+    wanted_units = set(ids)
+    pairs = list(wanted.items())
+    for ranges in by_class.values():
+        mine = list(ranges)
+        reach = reduce(
+            or_, (Q(span_key__gte=lo, span_key__lt=hi) for lo, hi in _merged(ranges.values()))
+        )
+        earliest_end = min(p.end for p in mine)
+        sums: dict[str, Any] = {}
+        names: list[tuple[Period, tuple[str, str], str]] = []
+        for i, p in enumerate(mine):
+            low, high = ranges[p]
+            scope = Q(span_key__gte=low, span_key__lt=high) & (
+                Q(finished_day__isnull=True) | Q(finished_day__gt=p.end)
+            )
+            not_due = Q(due_day__isnull=True) | Q(due_day__gt=p.end)
+            for j, ((kind, key), m) in enumerate(pairs):
+                name = f"s{i}_{j}"
+                extra = not_due if kind == "span_not_due" else Q()
+                sums[name] = Sum("n", filter=scope & static_q(m) & extra, default=0)
+                names.append((p, (kind, key), name))
+        query: Any = (
+            DailyFact.objects.filter(reach)
+            .filter(Q(finished_day__isnull=True) | Q(finished_day__gt=earliest_end))
+            .values("unit_id")
+            .annotate(**sums)
+        )
+        for row in query:
+            unit_id = row["unit_id"]
+            if unit_id in wanted_units:
+                for p, pair, name in names:
+                    n = int(row[name])
+                    if n:
+                        result[p][unit_id][pair] += n
+    return result
+
+
+def _period_clause(period: Period) -> tuple[str, list[int]]:
+    """SQL (with params) true for a procedure activity row whose bitmap meets the period."""
+    clauses, params = [], []
+    for year, masks in _masks(period).items():
+        words = [f"(w{i} & %s) <> 0" for i, mask in enumerate(masks) if mask]
+        clauses.append(f"(year = %s AND ({' OR '.join(words)}))")
+        params += [year, *(_signed(mask) for mask in masks if mask)]
+    return f"({' OR '.join(clauses)})", params
+
+
+def _activity_periods(
+    group_by: Sequence[str],
+    measures: Iterable[Measure],
+    unit_ids: Iterable[int],
+    periods: Sequence[Period],
+    per_period: str,
+) -> list[tuple[Any, ...]]:
+    """Rows (``group_by`` columns, then per period ``per_period`` formatted with that
+    period's condition) over the procedure activity of these measures and units whose
+    bitmap meets one of the periods."""
+    keys = sorted({m.key for m in measures})
+    ids = list(unit_ids)
+    if not keys or not ids or not periods:
+        return []
+    selected, select_params = [], []
+    any_clauses, any_params = [], []
+    for p in periods:
+        clause, params = _period_clause(p)
+        selected.append(per_period.format(condition=clause))
+        select_params += params
+        any_clauses.append(clause)
+        any_params += params
+    table = connection.ops.quote_name(ProcedureActivity._meta.db_table)
+    columns = ", ".join(group_by)
+    sql = (
+        f"SELECT {columns}, {', '.join(selected)} FROM {table} "  # noqa: S608
+        f"WHERE measure IN ({', '.join(['%s'] * len(keys))}) "
+        f"AND unit_id IN ({', '.join(['%s'] * len(ids))}) AND ({' OR '.join(any_clauses)}) "
+        f"GROUP BY {columns}"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*select_params, *keys, *ids, *any_params])
+        return list(cursor.fetchall())
+
+
+def procedure_counts_periods(
+    measures: Iterable[Measure], unit_ids: Iterable[int], periods: Sequence[Period]
+) -> dict[Period, dict[int, dict[str, int]]]:
+    """:func:`procedure_counts` for each period, in one query."""
+    result: dict[Period, dict[int, dict[str, int]]] = {
+        p: defaultdict(lambda: defaultdict(int)) for p in periods
+    }
+    rows = _activity_periods(
+        ("unit_id", "measure"),
+        measures,
+        unit_ids,
+        periods,
+        "COUNT(DISTINCT CASE WHEN {condition} THEN procedure_id END)",
+    )
+    for unit_id, key, *ns in rows:
+        for p, n in zip(periods, ns, strict=True):
+            if n:
+                result[p][unit_id][key] = n
+    return result
+
+
+def procedure_pairs_periods(
+    measures: Iterable[Measure], unit_ids: Iterable[int], periods: Sequence[Period]
+) -> dict[Period, dict[str, dict[int, set[int]]]]:
+    """:func:`procedure_pairs` for each period, in one query."""
+    result: dict[Period, dict[str, dict[int, set[int]]]] = {
+        p: defaultdict(lambda: defaultdict(set)) for p in periods
+    }
+    rows = _activity_periods(
+        ("unit_id", "procedure_id", "measure"),
+        measures,
+        unit_ids,
+        periods,
+        "MAX(CASE WHEN {condition} THEN 1 ELSE 0 END)",
+    )
+    for unit_id, procedure_id, key, *flags in rows:
+        for p, flag in zip(periods, flags, strict=True):
+            if flag:
+                result[p][key][unit_id].add(procedure_id)
+    return result
+
+
+def count_periods(
+    fast: Fast, unit_ids: Sequence[int], periods: Sequence[Period]
+) -> dict[Period, dict[int, dict[str, int]]]:
+    """:func:`count` for each period: each table read once for all of them."""
+    dossier_terms = {k: terms for k, (source, terms) in fast.items() if source == "dossiers"}
+    procedure_measures = {
+        k: terms[0].measure for k, (source, terms) in fast.items() if source == "procedures"
+    }
+    all_terms = [t for terms in dossier_terms.values() for t in terms]
+    running = running_counts_periods(
+        {t.measure for t in all_terms if t.kind not in SPANS}, unit_ids, periods
+    )
+    spans = span_counts_periods(all_terms, unit_ids, periods)
+    activity = (
+        procedure_counts_periods(procedure_measures.values(), unit_ids, periods)
+        if procedure_measures
+        else {}
+    )
+    result: dict[Period, dict[int, dict[str, int]]] = {}
+    for p in periods:
+        out: dict[int, dict[str, int]] = defaultdict(dict)
+        my_running, my_spans = running[p], spans[p]
+        my_activity = activity.get(p, {})
+        for unit_id in unit_ids:
+            mine, mine_s = my_running.get(unit_id, {}), my_spans.get(unit_id, {})
+            for key, terms in dossier_terms.items():
+                out[unit_id][key] = combine(terms, mine, mine_s)
+            mine_p = my_activity.get(unit_id, {})
+            for key, measure in procedure_measures.items():
+                out[unit_id][key] = mine_p.get(measure.key, 0)
+        result[p] = out
+    return result
