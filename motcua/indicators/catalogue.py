@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+from bisect import bisect_right
 from collections import defaultdict
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextvars import ContextVar
@@ -30,7 +31,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 from motcua.calendar.services import WorkCalendar, current_calendar
 from motcua.core.text import fold
 from motcua.indicators.period import Period
-from motcua.indicators.predicates import All, Pred
+from motcua.indicators.predicates import All, Any_, Eq, In, Labelled, Not, Pred
 from motcua.indicators.sources import (
     Explained,
     Explanation,
@@ -179,23 +180,50 @@ def _procedure_base(cal: WorkCalendar) -> Base:
     return rows
 
 
-def catalogue_facts(period: Period, calendar: WorkCalendar | None = None) -> list[ProcedureFacts]:
-    """Every procedure's facts as of the period's last day."""
-    end = period.end
-    level_rows = _once(
+def _level_rows() -> list[tuple[int, dt.date, object]]:
+    return _once(
         "levels",
         lambda: list(
             ServiceLevelVersion.objects.values_list("procedure_id", "valid_from", "level")
         ),
     )
-    levels = _as_of(level_rows, end)
-    payment_rows = _once(
+
+
+def _payment_rows() -> list[tuple[int, dt.date, object]]:
+    return _once(
         "payments",
         lambda: list(
             PaymentDeploymentVersion.objects.values_list("procedure_id", "valid_from", "deployed")
         ),
     )
-    deployed = _as_of(payment_rows, end)
+
+
+def _as_of_key(period: Period) -> tuple[int, int]:
+    """How many version rows are in force by the period's last day: periods with the same
+    key have the same catalogue facts (``catalogue_facts`` depends on the period only
+    through the versions in force on its last day)."""
+    level_days = _once("level_days", lambda: sorted(row[1] for row in _level_rows()))
+    payment_days = _once("payment_days", lambda: sorted(row[1] for row in _payment_rows()))
+    return bisect_right(level_days, period.end), bisect_right(payment_days, period.end)
+
+
+def period_free(pred: Pred) -> bool:
+    """Whether the predicate tests facts only, never the period (so its result on the same
+    facts is the same for every period)."""
+    if isinstance(pred, Eq | In):
+        return True
+    if isinstance(pred, All | Any_):
+        return all(period_free(p) for p in pred.parts)
+    if isinstance(pred, Not | Labelled):
+        return period_free(pred.part)
+    return False
+
+
+def catalogue_facts(period: Period, calendar: WorkCalendar | None = None) -> list[ProcedureFacts]:
+    """Every procedure's facts as of the period's last day."""
+    end = period.end
+    levels = _as_of(_level_rows(), end)
+    deployed = _as_of(_payment_rows(), end)
     priced = _once(
         "priced",
         lambda: set(
@@ -338,20 +366,43 @@ def _count_pairs(
     period: Period,
     pairs: Mapping[str, Mapping[int, set[int]]],
     result: UnitCounts,
+    memo: dict[Any, Any] | None = None,
 ) -> None:
-    facts = {f.procedure_id: f for f in catalogue_facts(period)}
+    """``memo`` (several periods counted together): the facts, and what a period-free
+    condition selects, kept for the next period with the same versions in force."""
+    as_of = _as_of_key(period) if memo is not None else None
+    store: dict[Any, Any] = memo if memo is not None else {}
+
+    def kept(name: Any, load: Callable[[], T], free: bool = True) -> T:
+        if memo is None or not free:
+            return load()
+        if (as_of, name) not in store:
+            store[(as_of, name)] = load()
+        value: T = store[(as_of, name)]
+        return value
+
+    facts = kept("facts", lambda: {f.procedure_id: f for f in catalogue_facts(period)})
     applies = _once("applies", lambda: Applicability(set(facts)))
     # Each procedure is tested once per count, then intersected per unit.
-    passing = {
-        key: {pid for pid, f in facts.items() if c.where is None or c.where.test(f, period)}
-        for key, c in counts.items()
-    }
+    passing: dict[str, set[int]] = {}
+    free: dict[str, bool] = {}
+    for key, c in counts.items():
+        free[key] = c.where is None or period_free(c.where)
+
+        def select(c: Count = c) -> set[int]:
+            return {pid for pid, f in facts.items() if c.where is None or c.where.test(f, period)}
+
+        passing[key] = kept(("passing", c.where), select, free[key])
+
     # Per level and count, the level's procedures that pass: most units apply exactly their
     # level's, so most figures are a set size, not an intersection per unit.
+    def of_level(level: str, key: str) -> Callable[[], set[int]]:
+        return lambda: applies.by_level.get(level, set()) & passing[key]
+
     by_level = {
-        (level, key): applies.by_level.get(level, set()) & passing[key]
+        (level, key): kept(("level", level, c.where), of_level(level, key), free[key])
         for level in set(units.values())
-        for key in counts
+        for key, c in counts.items()
     }
     for unit_id, level in units.items():
         listed = applies.listed.get(unit_id, set())
@@ -418,6 +469,7 @@ class CatalogueSource(Source):
         unit_counts = {k: c for k, c in counts.items() if c.source == "units"}
         existing = _existing_by_day(unit_ids, {p.end for p in ordered})
         history: History | None = None
+        memo: dict[Any, Any] = {}
         with reuse():
             for p in ordered:
                 units = existing[p.end]
@@ -429,7 +481,7 @@ class CatalogueSource(Source):
                     history = history or History()
                     _credit_heirs(pairs, gone, units, p, history)
                 if pair_counts:
-                    _count_pairs(pair_counts, units, p, pairs, results[p])
+                    _count_pairs(pair_counts, units, p, pairs, results[p], memo)
                 _count_units(unit_counts, units, p, pairs, results[p])
         return results
 

@@ -32,7 +32,7 @@ from operator import or_
 from typing import Any
 
 from django.db import connection, transaction
-from django.db.models import F, Q, Sum
+from django.db.models import Case, F, IntegerField, Q, Sum, Value, When
 from django.db.models.functions import Greatest
 
 from motcua.core.bulk import Inserter
@@ -737,51 +737,79 @@ def span_counts_periods(
     terms: Iterable[Term], unit_ids: Iterable[int], periods: Sequence[Period]
 ) -> dict[Period, Spans]:
     """:func:`span_counts` for each period: one query per lag class over the union of the
-    periods' ranges of the span key, each period's count a filtered sum of it (the same
-    conditions as its own query: its range of the class, not finished by its end)."""
+    periods' ranges of the span key, grouped by where the receipt, finish and due days fall
+    among the periods' starts and ends (a few groups per unit), each period's count then a
+    sum of groups. A dossier spanning a period (received before its start, not finished
+    by its end) is in that period's range of its class (span_ranges), so the union holds
+    every one of each period's."""
     wanted = {(t.kind, t.measure.key): t.measure for t in terms if t.kind in SPANS}
     result: dict[Period, Spans] = {p: defaultdict(lambda: defaultdict(int)) for p in periods}
     ids = list(unit_ids)
     if not wanted or not ids or not periods:
         return result
-    by_class: dict[int, dict[Period, tuple[int, int]]] = defaultdict(dict)
+    by_class: dict[int, list[tuple[int, int]]] = defaultdict(list)
     for p in periods:
         for c, low, high in span_ranges(p):
-            by_class[c][p] = (low, high)
-    wanted_units = set(ids)
-    pairs = list(wanted.items())
-    for ranges in by_class.values():
-        mine = list(ranges)
-        reach = reduce(
-            or_, (Q(span_key__gte=lo, span_key__lt=hi) for lo, hi in _merged(ranges.values()))
+            by_class[c].append((low, high))
+    starts = sorted({p.start for p in periods})
+    ends = sorted({p.end for p in periods})
+
+    # r: how many starts are on or before the receipt day (received before the k-th start
+    # ⟺ r ≤ k); f, d: how many ends are before the finish (due) day, all of them when
+    # unset (not finished, not due by the k-th end ⟺ f, d > k).
+    def rank(field: str, bounds: list[dt.date], strict: bool) -> Any:
+        lookup = "gt" if strict else "gte"
+        parts: list[Any] = [
+            Case(When(**{f"{field}__{lookup}": b}, then=Value(1)), default=Value(0)) for b in bounds
+        ]
+        total = reduce(lambda a, b: a + b, parts)
+        if not strict:
+            return total
+        return Case(
+            When(**{f"{field}__isnull": True}, then=Value(len(bounds))),
+            default=total,
+            output_field=IntegerField(),
         )
-        earliest_end = min(p.end for p in mine)
-        sums: dict[str, Any] = {}
-        names: list[tuple[Period, tuple[str, str], str]] = []
-        for i, p in enumerate(mine):
-            low, high = ranges[p]
-            scope = Q(span_key__gte=low, span_key__lt=high) & (
-                Q(finished_day__isnull=True) | Q(finished_day__gt=p.end)
-            )
-            not_due = Q(due_day__isnull=True) | Q(due_day__gt=p.end)
-            for j, ((kind, key), m) in enumerate(pairs):
-                name = f"s{i}_{j}"
-                extra = not_due if kind == "span_not_due" else Q()
-                sums[name] = Sum("n", filter=scope & static_q(m) & extra, default=0)
-                names.append((p, (kind, key), name))
+
+    pairs = list(wanted.items())
+    sums = {f"s{i}": Sum("n", filter=static_q(m), default=0) for i, (_, m) in enumerate(pairs)}
+    not_due = any(kind == "span_not_due" for kind, _ in wanted)
+    groups = ["unit_id", "r", "f"] + (["d"] if not_due else [])
+    ranks = {
+        "r": rank("received_day", starts, strict=False),
+        "f": rank("finished_day", ends, strict=True),
+    }
+    if not_due:
+        ranks["d"] = rank("due_day", ends, strict=True)
+    index_s = {d: i for i, d in enumerate(starts)}
+    index_e = {d: i for i, d in enumerate(ends)}
+    bounds = [(p, index_s[p.start], index_e[p.end]) for p in periods]
+    wanted_units = set(ids)
+    earliest_end = ends[0]
+    for ranges in by_class.values():
+        reach = reduce(or_, (Q(span_key__gte=lo, span_key__lt=hi) for lo, hi in _merged(ranges)))
         query: Any = (
             DailyFact.objects.filter(reach)
             .filter(Q(finished_day__isnull=True) | Q(finished_day__gt=earliest_end))
-            .values("unit_id")
+            .annotate(**ranks)
+            .values(*groups)
             .annotate(**sums)
         )
         for row in query:
             unit_id = row["unit_id"]
-            if unit_id in wanted_units:
-                for p, pair, name in names:
-                    n = int(row[name])
+            if unit_id not in wanted_units:
+                continue
+            r, f, d = row["r"], row["f"], row.get("d")
+            for p, k_s, k_e in bounds:
+                if r > k_s or f <= k_e:
+                    continue
+                counts = result[p][unit_id]
+                for i, ((kind, key), _) in enumerate(pairs):
+                    if kind == "span_not_due" and d <= k_e:
+                        continue
+                    n = int(row[f"s{i}"])
                     if n:
-                        result[p][unit_id][pair] += n
+                        counts[(kind, key)] += n
     return result
 
 
@@ -796,59 +824,44 @@ def _period_clause(period: Period) -> tuple[str, list[int]]:
 
 
 def _activity_periods(
-    group_by: Sequence[str],
-    measures: Iterable[Measure],
-    unit_ids: Iterable[int],
-    periods: Sequence[Period],
-    per_period: str,
-) -> list[tuple[Any, ...]]:
-    """Rows (``group_by`` columns, then per period ``per_period`` formatted with that
-    period's condition) over the procedure activity of these measures and units whose
-    bitmap meets one of the periods."""
+    measures: Iterable[Measure], unit_ids: Iterable[int], periods: Sequence[Period]
+) -> Iterator[tuple[int, int, str, int]]:
+    """(unit, procedure, measure, flags) of the procedure activity rows of these measures
+    and units whose bitmap meets one of the periods; bit i of ``flags`` set when it meets
+    ``periods[i]`` (one row per year: a procedure may come once per year touched)."""
     keys = sorted({m.key for m in measures})
     ids = list(unit_ids)
     if not keys or not ids or not periods:
-        return []
-    selected, select_params = [], []
-    any_clauses, any_params = [], []
-    for p in periods:
-        clause, params = _period_clause(p)
-        selected.append(per_period.format(condition=clause))
-        select_params += params
-        any_clauses.append(clause)
-        any_params += params
+        return
     table = connection.ops.quote_name(ProcedureActivity._meta.db_table)
-    columns = ", ".join(group_by)
-    sql = (
-        f"SELECT {columns}, {', '.join(selected)} FROM {table} "  # noqa: S608
-        f"WHERE measure IN ({', '.join(['%s'] * len(keys))}) "
-        f"AND unit_id IN ({', '.join(['%s'] * len(ids))}) AND ({' OR '.join(any_clauses)}) "
-        f"GROUP BY {columns}"
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [*select_params, *keys, *ids, *any_params])
-        return list(cursor.fetchall())
-
-
-def procedure_counts_periods(
-    measures: Iterable[Measure], unit_ids: Iterable[int], periods: Sequence[Period]
-) -> dict[Period, dict[int, dict[str, int]]]:
-    """:func:`procedure_counts` for each period, in one query."""
-    result: dict[Period, dict[int, dict[str, int]]] = {
-        p: defaultdict(lambda: defaultdict(int)) for p in periods
-    }
-    rows = _activity_periods(
-        ("unit_id", "measure"),
-        measures,
-        unit_ids,
-        periods,
-        "COUNT(DISTINCT CASE WHEN {condition} THEN procedure_id END)",
-    )
-    for unit_id, key, *ns in rows:
-        for p, n in zip(periods, ns, strict=True):
-            if n:
-                result[p][unit_id][key] = n
-    return result
+    for first in range(0, len(periods), 60):  # 60 flags fit a signed 64-bit integer
+        chunk = periods[first : first + 60]
+        flags, flag_params = [], []
+        for i, p in enumerate(chunk):
+            clause, params = _period_clause(p)
+            flags.append(f"CASE WHEN {clause} THEN {1 << i} ELSE 0 END")
+            flag_params += params
+        # Rows meeting any period: the union of the periods' masks, per year.
+        union: dict[int, list[int]] = {}
+        for p in chunk:
+            for year, masks in _masks(p).items():
+                found = union.setdefault(year, [0] * WORDS)
+                for w, mask in enumerate(masks):
+                    found[w] |= mask
+        clauses, params = [], []
+        for year, masks in union.items():
+            words = [f"(w{i} & %s) <> 0" for i, mask in enumerate(masks) if mask]
+            clauses.append(f"(year = %s AND ({' OR '.join(words)}))")
+            params += [year, *(_signed(mask) for mask in masks if mask)]
+        sql = (
+            f"SELECT unit_id, procedure_id, measure, {' + '.join(flags)} "  # noqa: S608
+            f"FROM {table} WHERE measure IN ({', '.join(['%s'] * len(keys))}) "
+            f"AND unit_id IN ({', '.join(['%s'] * len(ids))}) AND ({' OR '.join(clauses)})"
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [*flag_params, *keys, *ids, *params])
+            for unit_id, procedure_id, key, found_flags in cursor.fetchall():
+                yield unit_id, procedure_id, key, int(found_flags) << first
 
 
 def procedure_pairs_periods(
@@ -858,16 +871,9 @@ def procedure_pairs_periods(
     result: dict[Period, dict[str, dict[int, set[int]]]] = {
         p: defaultdict(lambda: defaultdict(set)) for p in periods
     }
-    rows = _activity_periods(
-        ("unit_id", "procedure_id", "measure"),
-        measures,
-        unit_ids,
-        periods,
-        "MAX(CASE WHEN {condition} THEN 1 ELSE 0 END)",
-    )
-    for unit_id, procedure_id, key, *flags in rows:
-        for p, flag in zip(periods, flags, strict=True):
-            if flag:
+    for unit_id, procedure_id, key, flags in _activity_periods(measures, unit_ids, periods):
+        for i, p in enumerate(periods):
+            if flags >> i & 1:
                 result[p][key][unit_id].add(procedure_id)
     return result
 
@@ -885,8 +891,10 @@ def count_periods(
         {t.measure for t in all_terms if t.kind not in SPANS}, unit_ids, periods
     )
     spans = span_counts_periods(all_terms, unit_ids, periods)
+    # Distinct procedures per period: one grouped query each (measured faster than one
+    # query flagging every period, whose rows are then merged here).
     activity = (
-        procedure_counts_periods(procedure_measures.values(), unit_ids, periods)
+        {p: procedure_counts(procedure_measures.values(), unit_ids, p) for p in periods}
         if procedure_measures
         else {}
     )
