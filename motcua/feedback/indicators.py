@@ -14,9 +14,12 @@ are each indicator's b and a, and how it scores. Exact definitions: docs/feedbac
 
 from __future__ import annotations
 
+import itertools
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import reduce
+from operator import or_
 from typing import Any
 
 from django.db.models import Count, Q
@@ -105,21 +108,94 @@ def count_by_unit(
     }
 
 
+def count_by_unit_periods(
+    counts: Mapping[str, str], unit_ids: Iterable[int], periods: Sequence[Period]
+) -> dict[Period, dict[int, dict[str, int]]]:
+    """:func:`count_by_unit` for each period: petitions, ratings and complained dossiers
+    read once for all of them, the dossiers from the dossier source's multi-period pass."""
+    unknown = set(counts.values()) - set(COUNTS)
+    if unknown:
+        raise ValueError(f"unknown feedback count(s): {', '.join(sorted(unknown))}")
+    ids = list(unit_ids)
+    ordered = list(dict.fromkeys(periods))
+    per: dict[Period, dict[int, dict[str, int]]] = {
+        p: defaultdict(lambda: dict.fromkeys(COUNTS, 0)) for p in ordered
+    }
+    wanted = set(counts.values())
+    if ordered and wanted & {n for n in COUNTS if n.startswith("petitions")}:
+        _petitions_periods(ids, ordered, per)
+    if ordered and wanted & {"ratings", "ratings_satisfied"}:
+        _ratings_periods(ids, ordered, per)
+    if ordered and wanted & {n for n in COUNTS if n.startswith("dossiers")}:
+        _dossiers_periods(ids, ordered, per)
+    return {
+        p: {
+            unit: {key: values[name] for key, name in counts.items()}
+            for unit, values in per[p].items()
+        }
+        for p in ordered
+    }
+
+
+def _any_of(field: str, periods: Sequence[Period]) -> Q:
+    """``field`` in one of the periods (their ``[start_at, end_at)`` ranges)."""
+    return reduce(
+        or_, (Q(**{f"{field}__gte": p.start_at, f"{field}__lt": p.end_at}) for p in periods)
+    )
+
+
 def _petitions(ids: list[int], period: Period, out: dict[int, dict[str, int]]) -> None:
     rows = Petition.objects.filter(
         unit_id__in=ids, received_at__gte=period.start_at, received_at__lt=period.end_at
     )
-    end = period.end_at
     for p in rows.iterator():
-        counts = out[p.unit_id]
-        timely = on_time(times_of(p), end)
-        published = p.published_at is not None and p.published_at < end
-        dissatisfied = published and p.dislikes > p.likes
-        counts["petitions"] += 1
-        counts["petitions_on_time"] += timely
-        counts["petitions_satisfactory"] += timely and not dissatisfied and p.repeat_of_id is None
-        counts["petitions_rules"] += p.topic == Topic.RULES
-        counts["petitions_staff"] += p.topic == Topic.STAFF
+        _count_petition(p, times_of(p), period.end_at, out[p.unit_id])
+
+
+def _petitions_periods(
+    ids: list[int], periods: Sequence[Period], out: dict[Period, dict[int, dict[str, int]]]
+) -> None:
+    bounds = [(p, p.start_at, p.end_at) for p in periods]
+    for petition in Petition.objects.filter(unit_id__in=ids).filter(
+        _any_of("received_at", periods)
+    ):
+        times = times_of(petition)
+        for p, start, end in bounds:
+            if start <= petition.received_at < end:
+                _count_petition(petition, times, end, out[p][petition.unit_id])
+
+
+def _count_petition(p: Petition, times: Any, end: Any, counts: dict[str, int]) -> None:
+    timely = on_time(times, end)
+    published = p.published_at is not None and p.published_at < end
+    dissatisfied = published and p.dislikes > p.likes
+    counts["petitions"] += 1
+    counts["petitions_on_time"] += timely
+    counts["petitions_satisfactory"] += timely and not dissatisfied and p.repeat_of_id is None
+    counts["petitions_rules"] += p.topic == Topic.RULES
+    counts["petitions_staff"] += p.topic == Topic.STAFF
+
+
+def _ratings_periods(
+    ids: list[int], periods: Sequence[Period], out: dict[Period, dict[int, dict[str, int]]]
+) -> None:
+    sums: dict[str, Any] = {}
+    for i, p in enumerate(periods):
+        given = Q(at__gte=p.start_at, at__lt=p.end_at)
+        sums[f"n{i}"] = Count("pk", filter=given)
+        sums[f"ok{i}"] = Count("pk", filter=given & Q(score__gte=SATISFIED_FROM))
+    rows: Any = (
+        Rating.objects.filter(unit_id__in=ids)
+        .filter(_any_of("at", periods))
+        .values("unit_id")
+        .annotate(**sums)
+    )
+    for row in rows:
+        for i, p in enumerate(periods):
+            if row[f"n{i}"]:
+                counts = out[p][row["unit_id"]]
+                counts["ratings"] += row[f"n{i}"]
+                counts["ratings_satisfied"] += row[f"ok{i}"]
 
 
 def _ratings(ids: list[int], period: Period, out: dict[int, dict[str, int]]) -> None:
@@ -156,6 +232,60 @@ def _dossiers(ids: list[int], period: Period, out: dict[int, dict[str, int]]) ->
         c["dossiers_receiving_satisfied"] = max(
             0, c["dossiers_received"] - c["dossiers_late"] - c["dossiers_complained"]
         )
+
+
+def _dossiers_periods(
+    ids: list[int], periods: Sequence[Period], out: dict[Period, dict[int, dict[str, int]]]
+) -> None:
+    source = get_source("dossiers")
+    counted = source.count_periods({"received": RECEIVED, "timely": RECEIVED_TIMELY}, ids, periods)
+    complained = _complained_periods(ids, periods)
+    for p in periods:
+        mine = out[p]
+        for unit_id, row in counted[p].items():
+            mine[unit_id]["dossiers_received"] += row.get("received", 0)
+            mine[unit_id]["dossiers_late"] += row.get("received", 0) - row.get("timely", 0)
+        for unit_id, n in complained[p].items():
+            mine[unit_id]["dossiers_complained"] += n
+        for unit_id in set(mine):
+            c = mine[unit_id]
+            c["dossiers_receiving_satisfied"] = max(
+                0, c["dossiers_received"] - c["dossiers_late"] - c["dossiers_complained"]
+            )
+
+
+def _complained_periods(ids: list[int], periods: Sequence[Period]) -> dict[Period, dict[int, int]]:
+    """:func:`_complained` for each period: a dossier counts for a period it was received
+    in when its first petition or disliking rating came before the period's end."""
+    from motcua.dossiers.models import Dossier
+
+    latest = max(p.end_at for p in periods)
+    first: dict[int, Any] = {}
+    found = itertools.chain(
+        Petition.objects.filter(received_at__lt=latest, dossier__isnull=False).values_list(
+            "dossier_id", "received_at"
+        ),
+        Rating.objects.filter(liked=False, at__lt=latest, dossier__isnull=False).values_list(
+            "dossier_id", "at"
+        ),
+    )
+    for dossier_id, moment in found:
+        if dossier_id not in first or moment < first[dossier_id]:
+            first[dossier_id] = moment
+    result: dict[Period, dict[int, int]] = {p: defaultdict(int) for p in periods}
+    candidates = sorted(first)
+    received = _any_of("received_at", periods)
+    for start in range(0, len(candidates), 5000):
+        rows: Any = (
+            Dossier.objects.filter(pk__in=candidates[start : start + 5000], unit_id__in=ids)
+            .filter(received)
+            .values_list("pk", "unit_id", "received_at")
+        )
+        for pk, unit_id, at in rows:
+            for p in periods:
+                if p.start_at <= at < p.end_at and first[pk] < p.end_at:
+                    result[p][unit_id] += 1
+    return result
 
 
 def _complained(ids: list[int], period: Period) -> dict[int, int]:
@@ -198,6 +328,12 @@ class FeedbackSource:
         self, counts: Mapping[str, Any], unit_ids: Sequence[int], period: Period
     ) -> dict[int, dict[str, int]]:
         return count_by_unit({key: c.source for key, c in counts.items()}, unit_ids, period)
+
+    def count_periods(
+        self, counts: Mapping[str, Any], unit_ids: Sequence[int], periods: Sequence[Period]
+    ) -> dict[Period, dict[int, dict[str, int]]]:
+        names = {key: c.source for key, c in counts.items()}
+        return count_by_unit_periods(names, unit_ids, periods)
 
     def explain(self, *args: Any, **kwargs: Any) -> None:
         return None

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+from bisect import bisect_right
 from collections import defaultdict
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextvars import ContextVar
@@ -30,13 +31,14 @@ from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 from motcua.calendar.services import WorkCalendar, current_calendar
 from motcua.core.text import fold
 from motcua.indicators.period import Period
-from motcua.indicators.predicates import All, Pred
+from motcua.indicators.predicates import All, Any_, Eq, In, Labelled, Not, Pred
 from motcua.indicators.sources import (
     Explained,
     Explanation,
     Source,
     UnitCounts,
     dossier_pairs,
+    dossier_pairs_periods,
     paginate,
     register,
 )
@@ -178,23 +180,50 @@ def _procedure_base(cal: WorkCalendar) -> Base:
     return rows
 
 
-def catalogue_facts(period: Period, calendar: WorkCalendar | None = None) -> list[ProcedureFacts]:
-    """Every procedure's facts as of the period's last day."""
-    end = period.end
-    level_rows = _once(
+def _level_rows() -> list[tuple[int, dt.date, object]]:
+    return _once(
         "levels",
         lambda: list(
             ServiceLevelVersion.objects.values_list("procedure_id", "valid_from", "level")
         ),
     )
-    levels = _as_of(level_rows, end)
-    payment_rows = _once(
+
+
+def _payment_rows() -> list[tuple[int, dt.date, object]]:
+    return _once(
         "payments",
         lambda: list(
             PaymentDeploymentVersion.objects.values_list("procedure_id", "valid_from", "deployed")
         ),
     )
-    deployed = _as_of(payment_rows, end)
+
+
+def _as_of_key(period: Period) -> tuple[int, int]:
+    """How many version rows are in force by the period's last day: periods with the same
+    key have the same catalogue facts (``catalogue_facts`` depends on the period only
+    through the versions in force on its last day)."""
+    level_days = _once("level_days", lambda: sorted(row[1] for row in _level_rows()))
+    payment_days = _once("payment_days", lambda: sorted(row[1] for row in _payment_rows()))
+    return bisect_right(level_days, period.end), bisect_right(payment_days, period.end)
+
+
+def period_free(pred: Pred) -> bool:
+    """Whether the predicate tests facts only, never the period (so its result on the same
+    facts is the same for every period)."""
+    if isinstance(pred, Eq | In):
+        return True
+    if isinstance(pred, All | Any_):
+        return all(period_free(p) for p in pred.parts)
+    if isinstance(pred, Not | Labelled):
+        return period_free(pred.part)
+    return False
+
+
+def catalogue_facts(period: Period, calendar: WorkCalendar | None = None) -> list[ProcedureFacts]:
+    """Every procedure's facts as of the period's last day."""
+    end = period.end
+    levels = _as_of(_level_rows(), end)
+    deployed = _as_of(_payment_rows(), end)
     priced = _once(
         "priced",
         lambda: set(
@@ -271,6 +300,24 @@ def existing_units(unit_ids: Sequence[int], day: dt.date) -> dict[int, str]:
     return dict(Unit.objects.filter(pk__in=unit_ids).valid_on(day).values_list("pk", "level"))
 
 
+def _existing_by_day(unit_ids: Sequence[int], days: set[dt.date]) -> dict[dt.date, dict[int, str]]:
+    """:func:`existing_units` on each day: one query when there are several days."""
+    if len(days) == 1:
+        (day,) = days
+        return {day: existing_units(unit_ids, day)}
+    rows = list(
+        Unit.objects.filter(pk__in=unit_ids).values_list("pk", "level", "valid_from", "valid_to")
+    )
+    return {
+        day: {
+            pk: level
+            for pk, level, first, last in rows
+            if (first is None or first <= day) and (last is None or last >= day)
+        }
+        for day in days
+    }
+
+
 def describe(pred: Pred) -> str:
     """A predicate in words: its label, or its parts' labels."""
     if pred.label:
@@ -296,13 +343,14 @@ def _credit_heirs(
     gone: Sequence[int],
     units: Mapping[int, str],
     period: Period,
+    history: History | None = None,
 ) -> None:
     """Dossiers of units that ended before the period's end count for the unit carrying
     their history (``units.history``): a commune merged into another makes the merged
     commune's procedures "have dossiers" for the period."""
     if not gone or not pairs:
         return
-    history = History()
+    history = history or History()
     for unit_id in gone:
         heir = history.anchor_on(unit_id, period.end)
         if heir is None or heir not in units:
@@ -318,20 +366,43 @@ def _count_pairs(
     period: Period,
     pairs: Mapping[str, Mapping[int, set[int]]],
     result: UnitCounts,
+    memo: dict[Any, Any] | None = None,
 ) -> None:
-    facts = {f.procedure_id: f for f in catalogue_facts(period)}
+    """``memo`` (several periods counted together): the facts, and what a period-free
+    condition selects, kept for the next period with the same versions in force."""
+    as_of = _as_of_key(period) if memo is not None else None
+    store: dict[Any, Any] = memo if memo is not None else {}
+
+    def kept(name: Any, load: Callable[[], T], free: bool = True) -> T:
+        if memo is None or not free:
+            return load()
+        if (as_of, name) not in store:
+            store[(as_of, name)] = load()
+        value: T = store[(as_of, name)]
+        return value
+
+    facts = kept("facts", lambda: {f.procedure_id: f for f in catalogue_facts(period)})
     applies = _once("applies", lambda: Applicability(set(facts)))
     # Each procedure is tested once per count, then intersected per unit.
-    passing = {
-        key: {pid for pid, f in facts.items() if c.where is None or c.where.test(f, period)}
-        for key, c in counts.items()
-    }
+    passing: dict[str, set[int]] = {}
+    free: dict[str, bool] = {}
+    for key, c in counts.items():
+        free[key] = c.where is None or period_free(c.where)
+
+        def select(c: Count = c) -> set[int]:
+            return {pid for pid, f in facts.items() if c.where is None or c.where.test(f, period)}
+
+        passing[key] = kept(("passing", c.where), select, free[key])
+
     # Per level and count, the level's procedures that pass: most units apply exactly their
     # level's, so most figures are a set size, not an intersection per unit.
+    def of_level(level: str, key: str) -> Callable[[], set[int]]:
+        return lambda: applies.by_level.get(level, set()) & passing[key]
+
     by_level = {
-        (level, key): applies.by_level.get(level, set()) & passing[key]
+        (level, key): kept(("level", level, c.where), of_level(level, key), free[key])
         for level in set(units.values())
-        for key in counts
+        for key, c in counts.items()
     }
     for unit_id, level in units.items():
         listed = applies.listed.get(unit_id, set())
@@ -381,6 +452,38 @@ class CatalogueSource(Source):
         unit_counts = {k: c for k, c in counts.items() if c.source == "units"}
         _count_units(unit_counts, units, period, pairs, result)
         return result
+
+    def count_periods(
+        self, counts: Mapping[str, Count], unit_ids: Sequence[int], periods: Sequence[Period]
+    ) -> dict[Period, UnitCounts]:
+        """:meth:`count` for each period: the procedure activity read once for all (the
+        ``having`` pairs), the unit history and the catalogue's period-independent part
+        (``reuse``) once; only the as-of-the-period's-end part is done per period."""
+        ordered = list(dict.fromkeys(periods))
+        results: dict[Period, UnitCounts] = {p: defaultdict(dict) for p in ordered}
+        if not counts or not ordered:
+            return results
+        having = {key: c.having for key, c in counts.items() if c.having is not None}
+        found = dossier_pairs_periods(having, list(unit_ids), ordered)
+        pair_counts = {k: c for k, c in counts.items() if c.source != "units"}
+        unit_counts = {k: c for k, c in counts.items() if c.source == "units"}
+        existing = _existing_by_day(unit_ids, {p.end for p in ordered})
+        history: History | None = None
+        memo: dict[Any, Any] = {}
+        with reuse():
+            for p in ordered:
+                units = existing[p.end]
+                if not units:
+                    continue
+                pairs = found[p]
+                gone = [u for u in unit_ids if u not in units]
+                if gone and pairs:
+                    history = history or History()
+                    _credit_heirs(pairs, gone, units, p, history)
+                if pair_counts:
+                    _count_pairs(pair_counts, units, p, pairs, results[p], memo)
+                _count_units(unit_counts, units, p, pairs, results[p])
+        return results
 
     def explain(
         self,

@@ -27,11 +27,12 @@ from array import array
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextvars import ContextVar
-from functools import cache
+from functools import cache, reduce
+from operator import or_
 from typing import Any
 
 from django.db import connection, transaction
-from django.db.models import F, Q, Sum
+from django.db.models import Case, F, IntegerField, Q, Sum, Value, When
 from django.db.models.functions import Greatest
 
 from motcua.core.bulk import Inserter
@@ -442,6 +443,27 @@ def _uint(value: Any) -> int:
 SPANS = ("span", "span_not_due")
 
 
+def span_ranges(period: Period) -> list[tuple[int, int, int]]:
+    """(lag class, low, high): one range ``[low, high)`` of the span key (facts.span_key)
+    per lag class that can span the period: dossiers not finished, or finished more than
+    the period's length after receipt, received before its start."""
+    s, e = period.start, period.end
+    length = (e - s).days + 1
+
+    def key(lag: int, day: dt.date) -> int:
+        return lag * SPAN_CLASS + (day - EPOCH).days
+
+    found = [(OPEN_LAG, key(OPEN_LAG, EPOCH), key(OPEN_LAG, s))]
+    for c in range(1, 40):
+        longest = 2**c - 1
+        if c < OPEN_LAG and longest >= length + 1:
+            first = max(e + dt.timedelta(days=1) - dt.timedelta(days=longest), EPOCH)
+            found.append((c, key(c, first), key(c, s)))
+        if longest > 10**5:
+            break
+    return found
+
+
 def span_counts(
     terms: Iterable[Term], unit_ids: Iterable[int], period: Period
 ) -> dict[int, dict[tuple[str, str], int]]:
@@ -453,22 +475,8 @@ def span_counts(
     ids = list(unit_ids)
     if not wanted or not ids:
         return result
-    s, e = period.start, period.end
-    length = (e - s).days + 1
-
-    # One range of the span key (facts.span_key) per lag class that can span the period:
-    # dossiers not finished, or finished more than the period's length after receipt.
-    def key(lag: int, day: dt.date) -> int:
-        return lag * SPAN_CLASS + (day - EPOCH).days
-
-    reaches = [Q(span_key__gte=key(OPEN_LAG, EPOCH), span_key__lt=key(OPEN_LAG, s))]
-    for c in range(1, 40):
-        longest = 2**c - 1
-        if c < OPEN_LAG and longest >= length + 1:
-            first = max(e + dt.timedelta(days=1) - dt.timedelta(days=longest), EPOCH)
-            reaches.append(Q(span_key__gte=key(c, first), span_key__lt=key(c, s)))
-        if longest > 10**5:
-            break
+    e = period.end
+    reaches = [Q(span_key__gte=low, span_key__lt=high) for _, low, high in span_ranges(period)]
     not_due = Q(due_day__isnull=True) | Q(due_day__gt=e)
     names = {pair: f"s{i}" for i, pair in enumerate(wanted)}
     sums = {
@@ -635,3 +643,272 @@ def count(fast: Fast, unit_ids: Sequence[int], period: Period) -> dict[int, dict
         for key, measure in procedure_measures.items():
             out[unit_id][key] = mine_p.get(measure.key, 0)
     return out
+
+
+# --- several periods in one pass --------------------------------------------------------
+#
+# The same counts as above for several periods at once (a dashboard's 12-week trend, a
+# period and the previous one): each table is read once for all of them. Results equal
+# the single-period functions' for every period (tests/indicators/test_periods_at_once.py).
+
+Running = dict[int, dict[tuple[str, str, str], int]]
+Spans = dict[int, dict[tuple[str, str], int]]
+
+
+def running_counts_periods(
+    measures: Iterable[Measure], unit_ids: Iterable[int], periods: Sequence[Period]
+) -> dict[Period, Running]:
+    """:func:`running_counts` for each period, in one query: the running totals are read
+    at every day a period needs (its last day, the day before its first)."""
+    wanted = {(m.anchor, m.key) for m in measures}
+    result: dict[Period, Running] = {p: defaultdict(lambda: defaultdict(int)) for p in periods}
+    ids = list(unit_ids)
+    if not wanted or not ids or not periods:
+        return result
+    days = sorted({d for p in periods for d in (p.end, p.start - dt.timedelta(days=1))})
+    first_year = min(d.year for d in days)
+    last_year = max(d.year for d in days)
+    table = connection.ops.quote_name(RunningTotal._meta.db_table)
+    keys = sorted({key for _, key in wanted})
+    columns = ", ".join(["CASE WHEN year = %s THEN substr(cum, %s, 4) END"] * len(days))
+    params: list[int | str] = []
+    for d in days:
+        params += [d.year, 4 * (d.timetuple().tm_yday - 1) + 1]
+    measure_in = f"measure IN ({', '.join(['%s'] * len(keys))})"
+    unit_in = f"unit_id IN ({', '.join(['%s'] * len(ids))})"
+    # Years before every day only add their totals: summed by the database.
+    earlier_sql = (
+        f"SELECT unit_id, anchor, measure, SUM(total) FROM {table} "  # noqa: S608
+        f"WHERE year < %s AND {measure_in} AND {unit_in} GROUP BY unit_id, anchor, measure"
+    )
+    sql = (
+        f"SELECT unit_id, anchor, measure, year, total, {columns} FROM {table} "  # noqa: S608
+        f"WHERE year >= %s AND year <= %s AND {measure_in} AND {unit_in}"
+    )
+    # at[(unit, anchor, key)][i]: the running count at days[i]
+    at: dict[tuple[int, str, str], list[int]] = {}
+
+    def row_of(unit_id: int, anchor: str, key: str) -> list[int]:
+        found = at.get((unit_id, anchor, key))
+        if found is None:
+            found = at[(unit_id, anchor, key)] = [0] * len(days)
+        return found
+
+    with connection.cursor() as cursor:
+        cursor.execute(earlier_sql, [first_year, *keys, *ids])
+        for unit_id, anchor, key, total in cursor.fetchall():
+            if (anchor, key) in wanted:
+                values = row_of(unit_id, anchor, key)
+                for i in range(len(days)):
+                    values[i] += int(total)
+        cursor.execute(sql, [*params, first_year, last_year, *keys, *ids])
+        for unit_id, anchor, key, year, total, *cells in cursor.fetchall():
+            if (anchor, key) not in wanted:
+                continue
+            values = row_of(unit_id, anchor, key)
+            for i, d in enumerate(days):
+                if year < d.year:
+                    values[i] += total
+                elif year == d.year:
+                    values[i] += _uint(cells[i])
+    index = {d: i for i, d in enumerate(days)}
+    for p in periods:
+        i_end, i_before = index[p.end], index[p.start - dt.timedelta(days=1)]
+        counts = result[p]
+        for (unit_id, anchor, key), values in at.items():
+            mine = counts[unit_id]
+            mine[("le_e", anchor, key)] += values[i_end]
+            mine[("le_s", anchor, key)] += values[i_before]
+    return result
+
+
+def _merged(ranges: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Half-open ranges, overlapping or adjacent ones merged."""
+    merged: list[list[int]] = []
+    for low, high in sorted(ranges):
+        if merged and low <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], high)
+        else:
+            merged.append([low, high])
+    return [(low, high) for low, high in merged]
+
+
+def span_counts_periods(
+    terms: Iterable[Term], unit_ids: Iterable[int], periods: Sequence[Period]
+) -> dict[Period, Spans]:
+    """:func:`span_counts` for each period: one query per lag class over the union of the
+    periods' ranges of the span key, grouped by where the receipt, finish and due days fall
+    among the periods' starts and ends (a few groups per unit), each period's count then a
+    sum of groups. A dossier spanning a period (received before its start, not finished
+    by its end) is in that period's range of its class (span_ranges), so the union holds
+    every one of each period's."""
+    wanted = {(t.kind, t.measure.key): t.measure for t in terms if t.kind in SPANS}
+    result: dict[Period, Spans] = {p: defaultdict(lambda: defaultdict(int)) for p in periods}
+    ids = list(unit_ids)
+    if not wanted or not ids or not periods:
+        return result
+    by_class: dict[int, list[tuple[int, int]]] = defaultdict(list)
+    for p in periods:
+        for c, low, high in span_ranges(p):
+            by_class[c].append((low, high))
+    starts = sorted({p.start for p in periods})
+    ends = sorted({p.end for p in periods})
+
+    # r: how many starts are on or before the receipt day (received before the k-th start
+    # ⟺ r ≤ k); f, d: how many ends are before the finish (due) day, all of them when
+    # unset (not finished, not due by the k-th end ⟺ f, d > k).
+    def rank(field: str, bounds: list[dt.date], strict: bool) -> Any:
+        lookup = "gt" if strict else "gte"
+        parts: list[Any] = [
+            Case(When(**{f"{field}__{lookup}": b}, then=Value(1)), default=Value(0)) for b in bounds
+        ]
+        total = reduce(lambda a, b: a + b, parts)
+        if not strict:
+            return total
+        return Case(
+            When(**{f"{field}__isnull": True}, then=Value(len(bounds))),
+            default=total,
+            output_field=IntegerField(),
+        )
+
+    pairs = list(wanted.items())
+    sums = {f"s{i}": Sum("n", filter=static_q(m), default=0) for i, (_, m) in enumerate(pairs)}
+    not_due = any(kind == "span_not_due" for kind, _ in wanted)
+    groups = ["unit_id", "r", "f"] + (["d"] if not_due else [])
+    ranks = {
+        "r": rank("received_day", starts, strict=False),
+        "f": rank("finished_day", ends, strict=True),
+    }
+    if not_due:
+        ranks["d"] = rank("due_day", ends, strict=True)
+    index_s = {d: i for i, d in enumerate(starts)}
+    index_e = {d: i for i, d in enumerate(ends)}
+    bounds = [(p, index_s[p.start], index_e[p.end]) for p in periods]
+    wanted_units = set(ids)
+    earliest_end = ends[0]
+    for ranges in by_class.values():
+        reach = reduce(or_, (Q(span_key__gte=lo, span_key__lt=hi) for lo, hi in _merged(ranges)))
+        query: Any = (
+            DailyFact.objects.filter(reach)
+            .filter(Q(finished_day__isnull=True) | Q(finished_day__gt=earliest_end))
+            .annotate(**ranks)
+            .values(*groups)
+            .annotate(**sums)
+        )
+        for row in query:
+            unit_id = row["unit_id"]
+            if unit_id not in wanted_units:
+                continue
+            r, f, d = row["r"], row["f"], row.get("d")
+            for p, k_s, k_e in bounds:
+                if r > k_s or f <= k_e:
+                    continue
+                counts = result[p][unit_id]
+                for i, ((kind, key), _) in enumerate(pairs):
+                    if kind == "span_not_due" and d <= k_e:
+                        continue
+                    n = int(row[f"s{i}"])
+                    if n:
+                        counts[(kind, key)] += n
+    return result
+
+
+def _period_clause(period: Period) -> tuple[str, list[int]]:
+    """SQL (with params) true for a procedure activity row whose bitmap meets the period."""
+    clauses, params = [], []
+    for year, masks in _masks(period).items():
+        words = [f"(w{i} & %s) <> 0" for i, mask in enumerate(masks) if mask]
+        clauses.append(f"(year = %s AND ({' OR '.join(words)}))")
+        params += [year, *(_signed(mask) for mask in masks if mask)]
+    return f"({' OR '.join(clauses)})", params
+
+
+def _activity_periods(
+    measures: Iterable[Measure], unit_ids: Iterable[int], periods: Sequence[Period]
+) -> Iterator[tuple[int, int, str, int]]:
+    """(unit, procedure, measure, flags) of the procedure activity rows of these measures
+    and units whose bitmap meets one of the periods; bit i of ``flags`` set when it meets
+    ``periods[i]`` (one row per year: a procedure may come once per year touched)."""
+    keys = sorted({m.key for m in measures})
+    ids = list(unit_ids)
+    if not keys or not ids or not periods:
+        return
+    table = connection.ops.quote_name(ProcedureActivity._meta.db_table)
+    for first in range(0, len(periods), 60):  # 60 flags fit a signed 64-bit integer
+        chunk = periods[first : first + 60]
+        flags, flag_params = [], []
+        for i, p in enumerate(chunk):
+            clause, params = _period_clause(p)
+            flags.append(f"CASE WHEN {clause} THEN {1 << i} ELSE 0 END")
+            flag_params += params
+        # Rows meeting any period: the union of the periods' masks, per year.
+        union: dict[int, list[int]] = {}
+        for p in chunk:
+            for year, masks in _masks(p).items():
+                found = union.setdefault(year, [0] * WORDS)
+                for w, mask in enumerate(masks):
+                    found[w] |= mask
+        clauses, params = [], []
+        for year, masks in union.items():
+            words = [f"(w{i} & %s) <> 0" for i, mask in enumerate(masks) if mask]
+            clauses.append(f"(year = %s AND ({' OR '.join(words)}))")
+            params += [year, *(_signed(mask) for mask in masks if mask)]
+        sql = (
+            f"SELECT unit_id, procedure_id, measure, {' + '.join(flags)} "  # noqa: S608
+            f"FROM {table} WHERE measure IN ({', '.join(['%s'] * len(keys))}) "
+            f"AND unit_id IN ({', '.join(['%s'] * len(ids))}) AND ({' OR '.join(clauses)})"
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [*flag_params, *keys, *ids, *params])
+            for unit_id, procedure_id, key, found_flags in cursor.fetchall():
+                yield unit_id, procedure_id, key, int(found_flags) << first
+
+
+def procedure_pairs_periods(
+    measures: Iterable[Measure], unit_ids: Iterable[int], periods: Sequence[Period]
+) -> dict[Period, dict[str, dict[int, set[int]]]]:
+    """:func:`procedure_pairs` for each period, in one query."""
+    result: dict[Period, dict[str, dict[int, set[int]]]] = {
+        p: defaultdict(lambda: defaultdict(set)) for p in periods
+    }
+    for unit_id, procedure_id, key, flags in _activity_periods(measures, unit_ids, periods):
+        for i, p in enumerate(periods):
+            if flags >> i & 1:
+                result[p][key][unit_id].add(procedure_id)
+    return result
+
+
+def count_periods(
+    fast: Fast, unit_ids: Sequence[int], periods: Sequence[Period]
+) -> dict[Period, dict[int, dict[str, int]]]:
+    """:func:`count` for each period: each table read once for all of them."""
+    dossier_terms = {k: terms for k, (source, terms) in fast.items() if source == "dossiers"}
+    procedure_measures = {
+        k: terms[0].measure for k, (source, terms) in fast.items() if source == "procedures"
+    }
+    all_terms = [t for terms in dossier_terms.values() for t in terms]
+    running = running_counts_periods(
+        {t.measure for t in all_terms if t.kind not in SPANS}, unit_ids, periods
+    )
+    spans = span_counts_periods(all_terms, unit_ids, periods)
+    # Distinct procedures per period: one grouped query each (measured faster than one
+    # query flagging every period, whose rows are then merged here).
+    activity = (
+        {p: procedure_counts(procedure_measures.values(), unit_ids, p) for p in periods}
+        if procedure_measures
+        else {}
+    )
+    result: dict[Period, dict[int, dict[str, int]]] = {}
+    for p in periods:
+        out: dict[int, dict[str, int]] = defaultdict(dict)
+        my_running, my_spans = running[p], spans[p]
+        my_activity = activity.get(p, {})
+        for unit_id in unit_ids:
+            mine, mine_s = my_running.get(unit_id, {}), my_spans.get(unit_id, {})
+            for key, terms in dossier_terms.items():
+                out[unit_id][key] = combine(terms, mine, mine_s)
+            mine_p = my_activity.get(unit_id, {})
+            for key, measure in procedure_measures.items():
+                out[unit_id][key] = mine_p.get(measure.key, 0)
+        result[p] = out
+    return result

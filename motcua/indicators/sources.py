@@ -61,6 +61,14 @@ class Source:
     ) -> UnitCounts:
         raise NotImplementedError
 
+    def count_periods(
+        self, counts: Mapping[str, Count], unit_ids: Sequence[int], periods: Sequence[Period]
+    ) -> dict[Period, UnitCounts]:
+        """:meth:`count` for each of several periods: ``{period: {unit_id: {key: n}}}``.
+        A source that can count them together (reading its tables once) overrides this;
+        the default counts each period on its own."""
+        return {p: self.count(counts, unit_ids, p) for p in dict.fromkeys(periods)}
+
     def explain(
         self,
         numerator: Count,
@@ -72,6 +80,20 @@ class Source:
     ) -> Explanation | None:
         """The items in b and in a−b with reasons (paginated); None when not listable."""
         return None
+
+
+def count_periods(
+    source: Any,
+    counts: Mapping[str, Count],
+    unit_ids: Sequence[int],
+    periods: Sequence[Period],
+) -> dict[Period, UnitCounts]:
+    """``source.count_periods`` when it has one, else its ``count`` per period (a source
+    registered without subclassing :class:`Source`)."""
+    if hasattr(source, "count_periods"):
+        found: dict[Period, UnitCounts] = source.count_periods(counts, unit_ids, periods)
+        return found
+    return {p: source.count(counts, unit_ids, p) for p in dict.fromkeys(periods)}
 
 
 def paginate(items: Iterable[tuple[bool, Explained]], offset: int, limit: int) -> Explanation:
@@ -109,9 +131,38 @@ class FactSource(Source):
         if fast:
             for unit_id, values in series.count(fast, unit_ids, period).items():
                 result[unit_id].update(values)
+        self._count_slow(counts, slow, unit_ids, period, result)
+        return result
+
+    def count_periods(
+        self, counts: Mapping[str, Count], unit_ids: Sequence[int], periods: Sequence[Period]
+    ) -> dict[Period, UnitCounts]:
+        """The running totals, spans and procedure activity read once for every period;
+        counts they cannot answer are counted from ``DailyFact`` per period."""
+        ordered = list(dict.fromkeys(periods))
+        results: dict[Period, UnitCounts] = {p: defaultdict(dict) for p in ordered}
+        if not unit_ids:
+            return results
+        fast, slow = series.split(counts)
+        if fast:
+            for p, found in series.count_periods(fast, unit_ids, ordered).items():
+                for unit_id, values in found.items():
+                    results[p][unit_id].update(values)
+        for p in ordered:
+            self._count_slow(counts, slow, unit_ids, p, results[p])
+        return results
+
+    @staticmethod
+    def _count_slow(
+        counts: Mapping[str, Count],
+        slow: Mapping[str, Count],
+        unit_ids: Sequence[int],
+        period: Period,
+        result: UnitCounts,
+    ) -> None:
         filters = {key: c.where.q(period) for key, c in slow.items() if c.where is not None}
         if not filters:
-            return result
+            return
         annotations = {
             key: Sum("n", filter=q, default=0)
             if counts[key].source == "dossiers"
@@ -127,7 +178,6 @@ class FactSource(Source):
         for row in rows:
             unit_id = row.pop("unit_id")
             result[unit_id].update({k: int(v or 0) for k, v in row.items()})
-        return result
 
 
 class PaymentSource(Source):
@@ -181,6 +231,31 @@ def dossier_pairs(
             if row[key]:
                 result[key][row["unit_id"]].add(row["procedure_id"])
     return result
+
+
+def dossier_pairs_periods(
+    having: Mapping[str, Pred], unit_ids: Sequence[int], periods: Sequence[Period]
+) -> dict[Period, dict[str, dict[int, set[int]]]]:
+    """:func:`dossier_pairs` for each period: the procedure activity read once for all;
+    predicates it cannot answer are counted from the aggregates per period."""
+    ordered = list(dict.fromkeys(periods))
+    results: dict[Period, dict[str, dict[int, set[int]]]] = {
+        p: {key: defaultdict(set) for key in having} for p in ordered
+    }
+    if not having or not unit_ids:
+        return results
+    fast = series.activity_measures(having)
+    if fast:
+        found = series.procedure_pairs_periods(fast.values(), unit_ids, ordered)
+        for p in ordered:
+            for key, measure in fast.items():
+                results[p][key].update(found[p].get(measure.key, {}))
+    rest = {key: pred for key, pred in having.items() if key not in fast}
+    if rest:
+        for p in ordered:
+            for key, pairs in dossier_pairs(rest, unit_ids, p).items():
+                results[p][key] = pairs
+    return results
 
 
 _SOURCES: dict[str, Source] = {}
