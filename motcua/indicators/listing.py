@@ -26,9 +26,10 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import reduce
+from itertools import islice
 from operator import or_
 from typing import Any
 
@@ -52,7 +53,7 @@ from motcua.units.models import Unit
 RECEIVED = DayIn("received_day")
 FINISHED = DayIn("finished_day")
 FEW_UNITS_SHARE = 4  # members fewer than a quarter of the units: read their own rows
-SMALL_PAGE = 1000  # larger pages (exports) stream the dossiers
+CHUNK = 500  # dossiers read at a time; reading stops when both pages are complete
 
 
 def _conjuncts(pred: Pred) -> set[Pred]:
@@ -322,30 +323,40 @@ def page(
             .order_by("received_at", "pk")
             .values("code", *DOSSIER_COLUMNS)
         )
-        if max(w.limit for w in wanted) <= SMALL_PAGE:
-            found: Iterable[dict[str, Any]] = list(query)
-            procedures = load_procedures({row["procedure_id"] for row in found})
-        else:  # an export: every procedure, the dossiers streamed
-            found = query.iterator(chunk_size=2000)
-            procedures = load_procedures()
+        # The page's items: the lists' lengths over the days walked, capped by the page.
+        seen = (sum(r[3] for r in rows), sum(r[2] - r[3] for r in rows))
+        expected = [
+            max(0, min(w.offset + w.limit, n) - w.offset) for w, n in zip(wanted, seen, strict=True)
+        ]
+        procedures: dict[int, Any] = {}
         calendar = current_calendar()
         position: dict[str, int] = {}
         current: dt.date | None = None
-        for row in found:
-            facts = facts_of(row, procedures[row["procedure_id"]], calendar)
-            received = facts.received_day
-            if received is not None and received != current:
-                current = received
-                position = {"b": b_days.get(received, -1), "n": not_b_days.get(received, -1)}
-            if not where_a.test(facts, period):
-                continue
-            ok = where_b.test(facts, period)
-            name, want, out = ("b", wanted[0], in_b) if ok else ("n", wanted[1], not_b)
-            if position[name] < 0:
-                continue  # not a day of this list's page
-            if want.offset <= position[name] < want.offset + want.limit:
-                reason = label_b if ok else where_b.why_not(facts, period)
-                out.append((ok, row["id"], row["code"], reason))
-            position[name] += 1
+        streamed = query.iterator(chunk_size=CHUNK)
+        while len(in_b) < expected[0] or len(not_b) < expected[1]:
+            chunk = list(islice(streamed, CHUNK))
+            if not chunk:
+                break
+            missing = {row["procedure_id"] for row in chunk} - procedures.keys()
+            if missing:
+                procedures.update(load_procedures(missing))
+            for row in chunk:
+                facts = facts_of(row, procedures[row["procedure_id"]], calendar)
+                received = facts.received_day
+                if received is not None and received != current:
+                    current = received
+                    position = {"b": b_days.get(received, -1), "n": not_b_days.get(received, -1)}
+                if not where_a.test(facts, period):
+                    continue
+                ok = where_b.test(facts, period)
+                name, want, out = ("b", wanted[0], in_b) if ok else ("n", wanted[1], not_b)
+                if position[name] < 0:
+                    continue  # not a day of this list's page
+                if want.offset <= position[name] < want.offset + want.limit:
+                    reason = label_b if ok else where_b.why_not(facts, period)
+                    out.append((ok, row["id"], row["code"], reason))
+                position[name] += 1
+                if len(in_b) >= expected[0] and len(not_b) >= expected[1]:
+                    break  # both pages complete: the rest of the day is not read
     n_b = sum(r[3] for r in rows)
     return in_b, not_b, n_b, sum(r[2] for r in rows) - n_b
