@@ -186,6 +186,34 @@ def _unit_count() -> int:
     return Unit.objects.count()
 
 
+def parts(pred: Pred, members: Sequence[int], period: Period) -> list[tuple[Q, bool]]:
+    """Conditions on the daily aggregates whose union holds every member row that can
+    satisfy ``pred`` in the period (by its :func:`scope`), each one index's range, to be
+    read by its own query; with each, whether it may hold other units' rows (the span key's
+    ranges carry no unit condition: with one a planner may read by unit instead)."""
+    kind = scope(pred)
+    ids = list(members)
+    if kind == "all":
+        return [(Q(unit_id__in=ids), False)]
+    s, e = period.start, period.end
+    found = [(Q(unit_id__in=ids, received_day__gte=s, received_day__lte=e), False)]
+    if kind == "received" or s <= EPOCH:
+        return found
+    top, near = reach(period)
+    last = s - dt.timedelta(days=1)
+    found.append((Q(span_key__gte=_key(OPEN_LAG, EPOCH), span_key__lt=_key(OPEN_LAG, near)), True))
+    if near > last:
+        return found
+    if len(ids) * FEW_UNITS_SHARE < _unit_count():
+        found.append((Q(unit_id__in=ids, received_day__gte=near, received_day__lte=last), False))
+        return found
+    found.append((Q(span_key__gte=_key(OPEN_LAG, near), span_key__lte=_key(OPEN_LAG, last)), True))
+    for c in range(1, top + 1):
+        earliest = max(near, s - dt.timedelta(days=min(2**c - 1, (s - EPOCH).days)))
+        found.append((Q(span_key__gte=_key(c, earliest), span_key__lte=_key(c, last)), True))
+    return found
+
+
 @dataclass
 class Wanted:
     """One list's page: items [offset, offset + limit) of ``total`` (None: unknown)."""
