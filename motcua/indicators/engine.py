@@ -14,12 +14,9 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
-from django.db.models import Q
-
-from motcua.calendar.services import current_calendar
-from motcua.dossiers.models import Dossier
-from motcua.indicators.facts import DOSSIER_COLUMNS, facts_of, load_procedures
+from motcua.indicators import listing
 from motcua.indicators.period import Period
+from motcua.indicators.predicates import Pred
 from motcua.indicators.registry import Count, FormulaSet, Group, Indicator
 from motcua.indicators.sources import Explained, Source, count_periods, get_source
 
@@ -179,12 +176,17 @@ def explain(
     *,
     offset: int = 0,
     limit: int = 50,
+    totals: tuple[int, int] | None = None,
 ) -> tuple[list[Explained], list[Explained], int, int]:
     """The items in b and in a−b with their reasons, paginated; and both totals.
 
     Items are dossiers (``kind="dossier"``) for dossier and procedure counts; a source
     counting something else lists its own items (catalogue: (unit, procedure) pairs).
     Raises ValueError for a source that cannot list its items (payments).
+
+    Dossiers: the totals are the engine's counts of the dossiers satisfying b and a
+    (``totals``: the caller's, when it has them); only the page's dossiers are read
+    (listing.py).
     """
     where_b, where_a = indicator.numerator.where, indicator.denominator.where
     sources = {indicator.numerator.source, indicator.denominator.source}
@@ -200,27 +202,32 @@ def explain(
         raise ValueError(f"{indicator.code} counts {what}, which cannot be listed")
     if where_b is None or where_a is None:
         raise ValueError(f"{indicator.code} has no dossier predicate")
-    candidates = (
-        Dossier.objects.filter(unit_id__in=list(member_ids), received_at__lt=period.end_at)
-        .filter(Q(finished_at__isnull=True) | Q(finished_at__gte=period.start_at))
-        .order_by("received_at", "pk")
+    members = sorted(set(member_ids))
+    if totals is None and listing.implies(where_b, where_a):
+        totals = dossier_totals(where_a, where_b, members, period)
+    wanted = (
+        listing.Wanted(offset, limit, totals[0] if totals else None),
+        listing.Wanted(offset, limit, totals[1] if totals else None),
     )
-    procedures = load_procedures()
-    calendar = current_calendar()
-    in_b: list[Explained] = []
-    not_b: list[Explained] = []
-    n_b = n_not_b = 0
-    for row in candidates.values("code", *DOSSIER_COLUMNS).iterator(chunk_size=2000):
-        facts = facts_of(row, procedures[row["procedure_id"]], calendar)
-        if not where_a.test(facts, period):
-            continue
-        if where_b.test(facts, period):
-            if offset <= n_b < offset + limit:
-                in_b.append(Explained(row["id"], row["code"], indicator.numerator.label or "✓"))
-            n_b += 1
-        else:
-            if offset <= n_not_b < offset + limit:
-                reason = where_b.why_not(facts, period)
-                not_b.append(Explained(row["id"], row["code"], reason))
-            n_not_b += 1
-    return in_b, not_b, n_b, n_not_b
+    label = indicator.numerator.label or "✓"
+    in_b, not_b, n_b, n_not_b = listing.page(where_a, where_b, label, members, period, wanted)
+    if totals is not None:
+        n_b, n_not_b = totals
+    return (
+        [Explained(pk, code, reason) for _, pk, code, reason in in_b],
+        [Explained(pk, code, reason) for _, pk, code, reason in not_b],
+        n_b,
+        n_not_b,
+    )
+
+
+def dossier_totals(
+    where_a: Pred, where_b: Pred, member_ids: Iterable[int], period: Period
+) -> tuple[int, int]:
+    """(dossiers in b, dossiers in a − b) over the members, b implying a: the engine's
+    counts (running totals when built)."""
+    counts = {"a": Count("dossiers", where=where_a), "b": Count("dossiers", where=where_b)}
+    found = count_by_unit(counts, member_ids, period)
+    b = sum(v.get("b", 0) for v in found.values())
+    a = sum(v.get("a", 0) for v in found.values())
+    return b, a - b

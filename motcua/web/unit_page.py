@@ -4,6 +4,7 @@ with the reason) and its overdue and nearly-due dossiers."""
 from __future__ import annotations
 
 import datetime as dt
+from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
@@ -12,6 +13,7 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 
 from motcua.dossiers.models import FINISHED_STATUSES, Dossier, Status
+from motcua.indicators import listing
 from motcua.indicators.engine import Figure
 from motcua.indicators.models import DailyFact
 from motcua.indicators.period import local_zone
@@ -127,8 +129,9 @@ def sub_unit_costs(
 ) -> list[SubUnitCost]:
     if not children or not worst:
         return []
-    ids = [c.id for c in children]
-    # Every indicator: the same engine call as the sub-units' totals below.
+    ids = [unit.id, *(c.id for c in children)]
+    # Every indicator: the same engine call as the unit's own figures, its headline and the
+    # sub-units' totals below (one call: the unit's members are its children's).
     figs = figures.figures(ctx.fc, fs, None, ids, ctx.chosen.period)
     totals = figures.scores(ctx.fc, fs, ids, ctx.chosen.period)
     rows = []
@@ -164,20 +167,28 @@ def procedure_costs(
             continue
 
         def work(a: Any = where_a, b: Any = where_b) -> list[tuple[int, str, str, int]]:
+            # Only the aggregate rows that can be in a (the period's days, and those before
+            # it that can reach it: listing.parts), each part through its own index.
             # Grouped on an expression of the procedure, not the column: grouping on the
             # column makes SQLite walk the procedure index, reading the rows in random
-            # order (3 times slower than a scan for a province; a unit uses its index).
-            rows = list(
-                DailyFact.objects.filter(unit_id__in=members)
-                .filter(a.q(period) & ~b.q(period))
-                .annotate(pid=F("procedure_id") + 0)
-                .values("pid")
-                .annotate(m=Sum("n"))
-                .order_by("-m", "pid")[:5]
-            )
-            named = Procedure.objects.filter(pk__in=[r["pid"] for r in rows])
+            # order instead of the part's range.
+            missing: dict[int, int] = defaultdict(int)
+            wanted = set(members)
+            for part, others in listing.parts(a, members, period):
+                rows: Any = (
+                    DailyFact.objects.filter(part)
+                    .filter(a.q(period) & ~b.q(period))
+                    .annotate(pid=F("procedure_id") + 0)
+                    .values(*(("unit_id", "pid") if others else ("pid",)))
+                    .annotate(m=Sum("n"))
+                )
+                for row in rows:
+                    if not others or row["unit_id"] in wanted:
+                        missing[row["pid"]] += row["m"]
+            top = sorted(missing.items(), key=lambda item: (-item[1], item[0]))[:5]
+            named = Procedure.objects.filter(pk__in=[pid for pid, _ in top])
             names = {pk: (code, name) for pk, code, name in named.values_list("pk", "code", "name")}
-            return [(r["pid"], *names[r["pid"]], r["m"]) for r in rows]
+            return [(pid, *names[pid], m) for pid, m in top]
 
         key = ("procedure-costs", w.code, fs.id, unit.id, period.start, period.end)
         top = ctx.fc.get(key, work, members)
@@ -272,14 +283,15 @@ def build(ctx: PageContext, unit: figures.UnitRef) -> dict[str, Any]:
     fs = figures.index_set(period.end)
     subtree = figures.units_under(ctx.fc, period, [unit.id])
     children = [u for u in subtree if u.parent_id == unit.id]
-    figs = figures.figures(ctx.fc, fs, None, [unit.id], period)
+    with_children = [unit.id, *(c.id for c in children)]
+    figs = figures.figures(ctx.fc, fs, None, with_children, period)
     worst = losses(fs, figs, unit.id)
     costly = [w for w in worst if w.missing > 0][:COSTLY_INDICATORS]
     campaigns = dashboard.campaigns_of(ctx)
     return {
         "unit": unit,
         "breadcrumbs": breadcrumbs(ctx, unit),
-        "headline": dashboard.headlines(ctx, [unit])[0],
+        "headline": dashboard.headlines(ctx, [unit], among=with_children)[0],
         "losses": worst,
         "sub_units": sub_unit_costs(ctx, fs, unit, children, costly),
         "children": children,

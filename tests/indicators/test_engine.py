@@ -97,6 +97,7 @@ def test_explain_lists_the_dossiers_in_b_and_in_a_minus_b_with_reasons(procedure
     online = make_dossier(unit, procedure, channel=2, received_at=at("2024-07-02"))
     counter = make_dossier(unit, procedure, channel=1, received_at=at("2024-07-02"))
     make_dossier(unit, procedure, channel=2, received_at=at("2024-06-02"))  # not in a
+    rebuild()
     in_b, not_b, n_b, n_not_b = explain(PLAN.get("online_received"), {unit.pk}, JULY)
     assert [e.code for e in in_b] == [online.code]
     assert [e.code for e in not_b] == [counter.code]
@@ -115,6 +116,7 @@ def test_explain_says_how_late_a_dossier_finished(procedure) -> None:
         due_at=at("2024-07-03"),
         finished_at=at("2024-07-06"),
     )
+    rebuild()
     _, not_b, _, _ = explain(QD766.get("PROGRESS_ON_TIME"), {unit.pk}, JULY)
     assert [(e.code, e.reason) for e in not_b] == [
         (late.code, "kết thúc xử lý 3 ngày sau hạn 03/07/2024")
@@ -126,6 +128,7 @@ def test_explain_is_paginated(procedure) -> None:
     unit = make_unit("H67.01")
     for day in range(1, 8):
         make_dossier(unit, procedure, channel=1, received_at=at(f"2024-07-0{day}"))
+    rebuild()
     _, page2, _, total = explain(PLAN.get("online_received"), {unit.pk}, JULY, offset=5, limit=5)
     assert total == 7
     assert len(page2) == 2
