@@ -284,6 +284,9 @@ def build(ctx: PageContext, unit: figures.UnitRef) -> dict[str, Any]:
     subtree = figures.units_under(ctx.fc, period, [unit.id])
     children = [u for u in subtree if u.parent_id == unit.id]
     with_children = [unit.id, *(c.id for c in children)]
+    # The headline first: it computes this period and the previous one in one engine pass,
+    # and this period's figures are then read from the cache it filled.
+    headline = dashboard.headlines(ctx, [unit], among=with_children)[0]
     figs = figures.figures(ctx.fc, fs, None, with_children, period)
     worst = losses(fs, figs, unit.id)
     costly = [w for w in worst if w.missing > 0][:COSTLY_INDICATORS]
@@ -291,7 +294,7 @@ def build(ctx: PageContext, unit: figures.UnitRef) -> dict[str, Any]:
     return {
         "unit": unit,
         "breadcrumbs": breadcrumbs(ctx, unit),
-        "headline": dashboard.headlines(ctx, [unit], among=with_children)[0],
+        "headline": headline,
         "losses": worst,
         "sub_units": sub_unit_costs(ctx, fs, unit, children, costly),
         "children": children,

@@ -73,3 +73,25 @@ def test_a_period_and_the_previous_one_fetched_together_equal_each_alone(units) 
     before = fc.misses
     assert figures.figures_periods(fc, plan, None, ids, periods) == alone
     assert fc.misses == before + 2  # the second period's members and counts
+
+
+def test_a_cold_unit_page_makes_one_engine_pass_per_formula_set(client, monkeypatch) -> None:
+    """The 766 index (the unit, its headline, its sub-units) and the plan's indicators,
+    each for this period and the previous one together."""
+    from motcua.web import figures
+    from tests.accounts.cast import build_cast
+    from tests.web.test_pages import _july
+
+    cast = build_cast()
+    _july(cast)
+    calls: list[tuple[str, int]] = []
+    real = figures.compute_periods
+
+    def counted(fs, by_period):
+        calls.append((fs.id, len(by_period)))
+        return real(fs, by_period)
+
+    monkeypatch.setattr(figures, "compute_periods", counted)
+    client.force_login(cast.alice)
+    assert client.get("/don-vi/H67/?period=2024-07").status_code == 200
+    assert sorted(calls) == [("plan", 2), ("qd766-2025", 2)]
