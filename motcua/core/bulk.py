@@ -139,7 +139,18 @@ def copy_field(value: Any) -> str:
 
 def copy_text(values: Sequence[Any]) -> str:
     """A row's values as ``COPY`` text fields, tab-separated (no line end)."""
-    return "\t".join([copy_field(value) for value in values])
+    fields = [value if type(value) is str else copy_field(value) for value in values]
+    line = "\t".join(fields)
+    # Unescaped, the only backslashes are those of the NULLs and the only tabs separators.
+    nulls = values.count(None)
+    if (
+        "\n" in line
+        or "\r" in line
+        or line.count("\\") != nulls
+        or line.count("\t") != len(fields) - 1
+    ):
+        return "\t".join([copy_field(value) for value in values])  # some text to escape
+    return line
 
 
 

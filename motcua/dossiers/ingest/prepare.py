@@ -25,6 +25,7 @@ from motcua.core.bulk import copy_field, copy_text
 from motcua.dossiers import formats as f
 from motcua.dossiers import pii
 from motcua.dossiers.ingest.normalize import Normalized, Normalizer, Rejected, columns_of
+from motcua.dossiers.ingest.readers import loads
 from motcua.dossiers.models import Dossier
 from motcua.indicators.facts import FactReader, PackedFacts, pack_facts
 
@@ -46,7 +47,7 @@ class Prepared(NamedTuple):
     where: str
     code: str
     hash: str
-    text: str  # canonical record, sorted JSON
+    text: bytes  # canonical record, sorted JSON (UTF-8)
     unit_id: int
     procedure_id: int
     # The dossier row in DOSSIER_COLUMNS order with row[0] (id) None; on PostgreSQL the
@@ -121,7 +122,7 @@ class Preparer:
             return Failed(where, "", [("", "", problem or "unreadable")])
         if isinstance(raw, str):
             try:
-                raw = json.loads(raw)
+                raw = loads(raw)
             except json.JSONDecodeError as exc:
                 reason = f"invalid JSON: {exc.msg} (column {exc.colno})"
                 return Failed(where, "", [("", "", reason)])
