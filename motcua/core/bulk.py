@@ -98,19 +98,19 @@ def write_copy_text(table: str, columns: Sequence[str], lines: Iterable[str]) ->
     another process, where one string travels more cheaply than a tuple of values."""
     quote = connection.ops.quote_name
     names = ", ".join(quote(c) for c in columns)
-    with connection.cursor() as cursor:
-        with cursor.copy(f"COPY {quote(table)} ({names}) FROM STDIN") as copy:
-            piece: list[str] = []
-            size = 0
-            for line in lines:
-                piece.append(line)
-                size += len(line)
-                if size >= COPY_PIECE:
-                    copy.write("".join(piece))
-                    piece.clear()
-                    size = 0
-            if piece:
+    sql = f"COPY {quote(table)} ({names}) FROM STDIN"
+    with connection.cursor() as cursor, cursor.copy(sql) as copy:
+        piece: list[str] = []
+        size = 0
+        for line in lines:
+            piece.append(line)
+            size += len(line)
+            if size >= COPY_PIECE:
                 copy.write("".join(piece))
+                piece.clear()
+                size = 0
+        if piece:
+            copy.write("".join(piece))
 
 
 COPY_PIECE = 1 << 20  # characters per write of write_copy_text
@@ -151,8 +151,6 @@ def copy_text(values: Sequence[Any]) -> str:
     ):
         return "\t".join([copy_field(value) for value in values])  # some text to escape
     return line
-
-
 
 
 def _sqlite_datetime(value: dt.datetime) -> str:
