@@ -271,11 +271,13 @@ def _measure(
     if result.get("worker_peak"):
         workers = (
             f" (each worker ≤ {result['worker_peak'] / 2**20:.0f} MB; CPU s: main "
-            f"{result['cpu']:.0f}, workers {result['worker_cpu']:.0f}"
+            f"{result['cpu']:.1f}, workers {result['worker_cpu']:.1f}"
         )
+        total = result["cpu"] + result["worker_cpu"]
         if result.get("server_cpu"):
-            workers += f", PostgreSQL backend {result['server_cpu']:.0f}"
-        workers += ")"
+            workers += f", PostgreSQL backend {result['server_cpu']:.1f}"
+            total += result["server_cpu"]
+        workers += f"; {total / n * 1e6:.0f} CPU µs per dossier)"
     print(
         f"{kind:8} n={n:>9,}  {result['seconds']:8.1f} s  {result['rate']:9,.0f} dossiers/s  "
         f"peak RSS {result['peak'] / 2**20:6.0f} MB{workers}",

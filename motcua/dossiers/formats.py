@@ -24,6 +24,11 @@ from django.conf import settings
 
 from motcua.core.text import nfc
 
+try:
+    import orjson
+except ImportError:  # pragma: no cover - a pinned dependency; the json module suffices
+    orjson = None  # type: ignore[assignment]
+
 Record = dict[str, Any]
 
 DVCQG_DATE = "%Y%m%d%H%M%S"
@@ -343,27 +348,63 @@ def _encoder(*, sort_keys: bool) -> Callable[[Any], str]:
 
 _sorted_json = _encoder(sort_keys=True)
 _compact_json = _encoder(sort_keys=False)
+_SCALAR_TYPES = frozenset({str, int, bool, type(None)})
+
+
+def _plain(value: Any) -> bool:
+    """Whether ``value`` holds only dicts, lists, str, int, bool and None (those exact types):
+    for them orjson writes exactly what the json module writes (same escapes, same key order
+    with sorting), while floats are spelled differently (``1e-07`` / ``1e-7``)."""
+    kind = type(value)
+    if kind is dict:
+        value = value.values()
+    elif kind is not list:
+        return kind in _SCALAR_TYPES
+    for item in value:
+        kind = type(item)
+        if kind is str or kind is int or kind is bool:
+            continue
+        if not _plain(item):
+            return False
+    return True
+
+
+def _fast_json(value: Any, *, sort_keys: bool) -> bytes | None:
+    """orjson's encoding of ``value`` when it is certainly the json module's, else None."""
+    if orjson is None or not _plain(value):
+        return None
+    try:
+        return orjson.dumps(value, option=orjson.OPT_SORT_KEYS if sort_keys else None)
+    except orjson.JSONEncodeError:  # integers beyond 64 bits, keys that are not text...
+        return None
+
+
+def canonical_bytes(record: Mapping[str, Any]) -> bytes:
+    """:func:`canonical_text` encoded in UTF-8 (by orjson where that gives the same text)."""
+    fast = _fast_json(record, sort_keys=True)
+    return fast if fast is not None else _sorted_json(record).encode()
 
 
 def canonical_text(record: Mapping[str, Any]) -> str:
     """The canonical record as sorted, compact JSON: what the content hash is taken over."""
-    return _sorted_json(record)
+    return canonical_bytes(record).decode()
 
 
 def content_hash(record: Mapping[str, Any]) -> str:
     """SHA-256 over the canonical record's sorted, compact JSON."""
-    return text_hash(canonical_text(record))
+    return hashlib.sha256(canonical_bytes(record)).hexdigest()
 
 
-def text_hash(text: str) -> str:
-    return hashlib.sha256(text.encode()).hexdigest()
+def text_hash(text: str | bytes) -> str:
+    return hashlib.sha256(text.encode() if isinstance(text, str) else text).hexdigest()
 
 
 def to_json(value: Any) -> str:
     """Compact JSON text, as stored in JSON columns."""
     if not value:
         return "[]" if isinstance(value, list) else "{}" if isinstance(value, dict) else "null"
-    return _compact_json(value)
+    fast = _fast_json(value, sort_keys=False)
+    return fast.decode() if fast is not None else _compact_json(value)
 
 
 def to_utc_text(value: dt.datetime) -> str:

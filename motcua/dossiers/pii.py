@@ -20,7 +20,7 @@ from typing import Any
 from cryptography.fernet import Fernet
 from django.conf import settings
 
-from motcua.dossiers.formats import canonical_text
+from motcua.dossiers.formats import canonical_bytes
 
 
 @functools.cache
@@ -38,7 +38,7 @@ def encrypt(data: dict[str, Any]) -> str:
     """The encrypted form of ``data``; an empty dict gives an empty string."""
     if not any(data.values()):
         return ""
-    payload = canonical_text(data).encode()
+    payload = canonical_bytes(data)
     return _fernet(settings.PII_KEY).encrypt(payload).decode()
 
 

@@ -52,7 +52,7 @@ class Normalized:
     procedure_id: int
     # Parsed dates of the date columns, so columns_of need not parse them again.
     moments: dict[str, dt.datetime] = field(default_factory=dict)
-    text: str = ""  # the canonical record as sorted JSON
+    text: bytes = b""  # the canonical record as sorted JSON, UTF-8
 
 
 def _max_lengths(model: type[Any]) -> dict[str, int]:
@@ -160,7 +160,7 @@ class Normalizer:
         procedure_id = self._procedure(record, out, problems)
         if problems:
             raise Rejected(code, problems)
-        text = f.canonical_text(out)
+        text = f.canonical_bytes(out)
         return Normalized(code, out, f.text_hash(text), unit_id, procedure_id, moments, text)
 
     def _code(self, record: Record, problems: list[Problem]) -> str:

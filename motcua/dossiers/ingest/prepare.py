@@ -6,6 +6,10 @@ record or a line of JSON text and its output is a small picklable tuple — the 
 ready for the database (``id`` left empty), its payment rows, its indicator facts
 (``facts_of``, counted into the aggregates if the dossier turns out to be new), and the
 canonical record as JSON text, decoded again only when the dossier turns out to have changed.
+
+On PostgreSQL the rows travel as ``COPY`` text (the columns after the id, tab-separated and
+escaped, :func:`copy_text`): one string pickles and is written far more cheaply than a list
+of fifty values, and the importing process only puts the id in front.
 """
 
 from __future__ import annotations
@@ -17,11 +21,13 @@ from typing import Any, NamedTuple
 
 from django.db.models import DateTimeField, JSONField
 
+from motcua.core.bulk import copy_field, copy_text
 from motcua.dossiers import formats as f
 from motcua.dossiers import pii
 from motcua.dossiers.ingest.normalize import Normalized, Normalizer, Rejected, columns_of
+from motcua.dossiers.ingest.readers import loads
 from motcua.dossiers.models import Dossier
-from motcua.indicators.facts import FactReader, Facts
+from motcua.indicators.facts import FactReader, PackedFacts, pack_facts
 
 Row = list[Any]
 # Dossier columns whose value a new dossier takes from the import itself.
@@ -41,13 +47,17 @@ class Prepared(NamedTuple):
     where: str
     code: str
     hash: str
-    text: str  # canonical record, sorted JSON
+    text: bytes  # canonical record, sorted JSON (UTF-8)
     unit_id: int
     procedure_id: int
-    row: Row  # dossier row in DOSSIER_COLUMNS order; row[0] (id) is None
-    payments: list[Row]  # payment rows in PAYMENT_COLUMNS order; row[0] (dossier) is None
-    occurred: Any  # the created event's occurred_at, adapted
-    facts: Facts | None  # the indicator facts of the dossier as a new one (None: unknown)
+    # The dossier row in DOSSIER_COLUMNS order with row[0] (id) None; on PostgreSQL the
+    # COPY text of the columns after the id.
+    row: Row | str
+    # (reference, row): payment rows in PAYMENT_COLUMNS order with row[0] (dossier) None; on
+    # PostgreSQL the COPY text of the columns after the dossier.
+    payments: list[tuple[str, Row | str]]
+    occurred: Any  # the created event's occurred_at, adapted (COPY text on PostgreSQL)
+    facts: PackedFacts | None  # the dossier's indicator facts as a new one (None: unknown)
 
     def normalized(self) -> Normalized:
         return Normalized(
@@ -90,6 +100,7 @@ class Preparer:
         facts: FactReader | None = None,
     ) -> None:
         self.normalizer = normalizer
+        self.postgres = postgres
         self.now = now
         self.facts = facts
         # Dates travel as text (cheap to pickle): ISO 8601 with offset for COPY, naive UTC
@@ -111,7 +122,7 @@ class Preparer:
             return Failed(where, "", [("", "", problem or "unreadable")])
         if isinstance(raw, str):
             try:
-                raw = json.loads(raw)
+                raw = loads(raw)
             except json.JSONDecodeError as exc:
                 reason = f"invalid JSON: {exc.msg} (column {exc.colno})"
                 return Failed(where, "", [("", "", reason)])
@@ -136,13 +147,22 @@ class Preparer:
             created_at=self.now,
         )
         facts = self.facts(values) if self.facts is not None else None
-        row = [values[name] if conv is None else conv(values[name]) for name, conv in self.pairs]
-        payments = []
+        row: Row | str = [
+            values[name] if conv is None else conv(values[name]) for name, conv in self.pairs
+        ]
+        payments: list[tuple[str, Row | str]] = []
         for payment in item.canonical.get(f.PAYMENTS, ()):
             fields = f.payment_fields(payment)
             fields["at"] = self.adapt_dt(fields["at"])
-            payments.append([None, *(fields[c] for c in PAYMENT_COLUMNS[1:])])
+            values_ = [fields[c] for c in PAYMENT_COLUMNS[1:]]
+            if self.postgres:
+                payments.append((fields["reference"], copy_text(values_)))
+            else:
+                payments.append((fields["reference"], [None, *values_]))
         occurred = self.adapt_dt(values["received_at"] or values["submitted_at"])
+        if self.postgres:
+            row = copy_text(row[1:])
+            occurred = copy_field(occurred)
         return Prepared(
             where,
             item.code,
@@ -153,7 +173,7 @@ class Preparer:
             row,
             payments,
             occurred,
-            facts,
+            None if facts is None else pack_facts(facts),
         )
 
 

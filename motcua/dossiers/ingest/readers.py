@@ -5,16 +5,33 @@
 read. Memory stays bounded whatever the file size: a JSON array is decoded one element at
 a time from a sliding buffer (``json.JSONDecoder.raw_decode``), JSON Lines line by line,
 CSV through the csv module and XLSX through openpyxl's read-only mode.
+
+A JSON array written one element per line (``[``, then ``{…},`` lines — how DVCQG exports
+and the benchmark write it) can also be cut into blocks of whole lines without decoding
+anything (:func:`array_blocks`): a worker process decodes each line (:func:`split_block`)
+and stops at the first line that is not exactly one object and a comma (the last element,
+a second element on the line, an element over several lines, invalid JSON...); reading
+resumes there in the ordinary way (:class:`Resume`), so what is read and every message
+stay the same as with :func:`read_json_array`.
+
+JSON is decoded with orjson where it gives exactly what ``json.loads`` gives (:func:`loads`),
+else with the standard library.
 """
 
 from __future__ import annotations
 
 import csv
+import io
 import json
 import re
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any, NamedTuple, TextIO
+
+try:
+    import orjson
+except ImportError:  # pragma: no cover - a pinned dependency; the standard library suffices
+    orjson = None  # type: ignore[assignment]
 
 # (where, record — or its JSON text when asked for raw text —, problem)
 Item = tuple[str, dict[str, Any] | str | None, str | None]
@@ -23,6 +40,39 @@ CHUNK = 1 << 20
 # A single record larger than this is taken as malformed rather than read further.
 MAX_RECORD = 16 << 20
 _SPACE = re.compile(r"[ \t\n\r]*")
+# Bytes of a block of lines handed to a worker at a time (about 200 dossiers).
+BLOCK = 256 << 10
+# A line longer than this ends the line-by-line reading (the ordinary reader takes over).
+MAX_LINE = 4 << 20
+
+# Digits -> "0", anything else -> " ": 19 digits in a row may be an integer beyond 64 bits,
+# which orjson reads as a float where json.loads keeps it exact.
+_DIGITS = bytes(48 if 48 <= i <= 57 else 32 for i in range(256))
+_LONG_NUMBER = b"0" * 19
+
+
+def fast_loads(data: bytes) -> Any:
+    """``json.loads(data.decode())`` by orjson, or None when orjson cannot vouch for the same
+    result: invalid JSON or UTF-8 for either decoder, NaN/Infinity or lone surrogates (which
+    only the standard library accepts), possibly an integer beyond 64 bits. Otherwise the
+    values, their types and the order of keys (duplicate keys: the last value, at the first
+    place) are the same."""
+    if orjson is None or _LONG_NUMBER in data.translate(_DIGITS):
+        return None
+    try:
+        return orjson.loads(data)
+    except orjson.JSONDecodeError:
+        return None
+
+
+def loads(text: str) -> Any:
+    """``json.loads(text)``, through orjson when it gives the same value."""
+    try:
+        data = text.encode()
+    except UnicodeEncodeError:  # lone surrogates
+        return json.loads(text)
+    value = fast_loads(data)
+    return json.loads(text) if value is None else value
 
 
 def read_file(path: Path, *, raw_text: bool = False) -> Iterator[Item]:
@@ -96,18 +146,30 @@ class _Buffer:
                 return ""
 
 
-def read_json_array(stream: TextIO, *, raw_text: bool = False) -> Iterator[Item]:
-    """Elements of a top-level JSON array, decoded one by one."""
+def read_json_array(
+    stream: TextIO, *, raw_text: bool = False, resume: Resume | None = None
+) -> Iterator[Item]:
+    """Elements of a top-level JSON array, decoded one by one.
+
+    With ``resume``, ``stream`` starts inside the array, where an element is expected (at
+    the start of the file, or after a comma), and numbering continues from there."""
     buf = _Buffer(stream)
     decoder = json.JSONDecoder()
-    buf.peek()
-    buf.advance(buf.pos + 1)  # '['
     number = 0
+    after_comma = False  # resuming after a comma: an element must come first
+    if resume is None:
+        buf.peek()
+        buf.advance(buf.pos + 1)  # '['
+    else:
+        number, buf.line = resume.number, resume.line
+        after_comma = number > 0
     while True:
         char = buf.peek()
-        if char == "]":
+        if after_comma:
+            after_comma = False
+        elif char == "]":
             return
-        if number:
+        elif number:
             if char != ",":
                 yield _broken(buf, number, "expected ',' or ']' after an element")
                 return
@@ -128,6 +190,95 @@ def read_json_array(stream: TextIO, *, raw_text: bool = False) -> Iterator[Item]
             yield where, text, None
         else:
             yield _as_record(where, value)
+
+
+class Resume(NamedTuple):
+    """Where the line-by-line reading of a JSON array stopped: the records read so far, the
+    line and the byte offset of the first line not read."""
+
+    number: int
+    line: int
+    offset: int
+
+
+class LineBlock(NamedTuple):
+    """Whole lines of a JSON array file, from byte ``offset`` (line ``line``), expected to
+    hold one element each; ``number`` records come before them."""
+
+    data: bytes
+    number: int
+    line: int
+    offset: int
+
+
+def array_start(path: Path) -> int | None:
+    """The byte offset of the second line when a JSON array file's first line is just ``[``
+    (a UTF-8 byte order mark allowed): where :func:`array_blocks` can start. None otherwise."""
+    if path.suffix.lower() in (".xlsx", ".csv", ".tsv"):
+        return None
+    with path.open("rb") as stream:
+        first = stream.readline(256)
+    if not first.endswith(b"\n"):
+        return None
+    body = first[3:] if first.startswith(b"\xef\xbb\xbf") else first
+    return len(first) if body.strip(b" \t\r\n") == b"[" else None
+
+
+def array_blocks(path: Path, start: int) -> Iterator[LineBlock | Resume]:
+    """Blocks of whole lines of a JSON array from byte ``start`` (line 2), numbered as if
+    every line held one element; then a :class:`Resume` where line-by-line reading must stop
+    (the end of the file, or a line too long)."""
+    number, line, offset = 0, 2, start
+    with path.open("rb") as stream:
+        stream.seek(start)
+        carry = b""
+        while True:
+            chunk = stream.read(BLOCK)
+            data = carry + chunk if carry else chunk
+            cut = data.rfind(b"\n") + 1
+            if not chunk or (not cut and len(data) > MAX_LINE):
+                yield Resume(number, line, offset)
+                return
+            if not cut:
+                carry = data
+                continue
+            block, carry = data[:cut], data[cut:]
+            yield LineBlock(block, number, line, offset)
+            lines = block.count(b"\n")
+            number += lines
+            line += lines
+            offset += len(block)
+
+
+def split_block(block: LineBlock) -> tuple[list[tuple[str, dict[str, Any]]], Resume | None]:
+    """The records of a block's lines, each with its ``where``, up to the first line that is
+    not exactly one JSON object followed by a comma (blanks around allowed); then where the
+    ordinary reader must resume (None when every line was such a record)."""
+    records: list[tuple[str, dict[str, Any]]] = []
+    number, line, offset = block.number, block.line, block.offset
+    pieces = block.data.split(b"\n")
+    pieces.pop()  # the block ends with a newline
+    for piece in pieces:
+        text = piece.strip(b" \t\r")
+        value = None
+        if text[:1] == b"{" and text[-1:] == b",":
+            value = fast_loads(text[:-1])
+        if type(value) is not dict:
+            return records, Resume(number, line, offset)
+        number += 1
+        records.append((f"record {number} (line {line})", value))
+        line += 1
+        offset += len(piece) + 1
+    return records, None
+
+
+def resume_array(path: Path, resume: Resume, *, raw_text: bool = False) -> Iterator[Item]:
+    """The rest of a JSON array file read the ordinary way, from where line-by-line reading
+    stopped (an element expected there)."""
+    with path.open("rb") as raw:
+        raw.seek(resume.offset)
+        stream = io.TextIOWrapper(raw, encoding="utf-8", newline="")
+        yield from read_json_array(stream, raw_text=raw_text, resume=resume)
 
 
 def _broken(buf: _Buffer, number: int, reason: str) -> Item:
@@ -167,7 +318,7 @@ def read_json_lines(stream: TextIO, *, raw_text: bool = False) -> Iterator[Item]
             yield where, line, None
             continue
         try:
-            value = json.loads(line)
+            value = loads(line)
         except json.JSONDecodeError as exc:
             yield where, None, f"invalid JSON: {exc.msg} (column {exc.colno})"
             continue

@@ -35,7 +35,16 @@ from django.utils import timezone
 from motcua.dossiers import formats as f
 from motcua.dossiers.ingest.normalize import Lookups, Normalizer
 from motcua.dossiers.ingest.prepare import Failed, Outcome, Prepared, Preparer
-from motcua.dossiers.ingest.readers import Item, read_file
+from motcua.dossiers.ingest.readers import (
+    Item,
+    LineBlock,
+    Resume,
+    array_blocks,
+    array_start,
+    read_file,
+    resume_array,
+    split_block,
+)
 from motcua.dossiers.ingest.report import ImportReport, RecordError
 from motcua.dossiers.ingest.writer import Writer
 from motcua.dossiers.models import Dossier
@@ -77,7 +86,7 @@ def import_files(
     for p in paths:
         path = Path(p)
         count = _workers(path, workers, create_missing_procedures)
-        sources.append(_Source(path.name, _file_items(path, raw_text=count > 1), count))
+        sources.append(_Source(path.name, _file_items(path, raw_text=count > 1), count, path))
     return _run(
         sources, create_missing_procedures, actor, batch_size, preview=preview, unit_ids=unit_ids
     )
@@ -101,6 +110,27 @@ class _Source:
     name: str
     items: Iterable[Item]
     workers: int
+    path: Path | None = None
+
+    def tasks(self) -> Iterator[_Task]:
+        """The work for worker processes, in order: blocks of lines of a JSON array written
+        one element per line (then a Resume), else chunks of items."""
+        start = _array_start(self.path) if self.path is not None else None
+        if start is None:
+            return _chunks(self.items, CHUNK)
+        return array_blocks(self.path, start)  # type: ignore[arg-type]
+
+    def resume(self, resume: Resume) -> Iterator[_Task]:
+        """Chunks of the items after where line-by-line reading stopped."""
+        assert self.path is not None
+        return _chunks(_guarded(resume_array(self.path, resume, raw_text=True)), CHUNK)
+
+
+def _array_start(path: Path) -> int | None:
+    try:
+        return array_start(path)
+    except OSError:
+        return None
 
 
 def _workers(path: Path, asked: int | None, create_missing: bool) -> int:
@@ -119,8 +149,13 @@ def _file_items(path: Path, *, raw_text: bool) -> Iterator[Item]:
     if not path.is_file():
         yield "file", None, "not found"
         return
+    yield from _guarded(read_file(path, raw_text=raw_text))
+
+
+def _guarded(items: Iterator[Item]) -> Iterator[Item]:
+    """``items``, ending with a problem item if the file cannot be read further."""
     try:
-        yield from read_file(path, raw_text=raw_text)
+        yield from items
     except UnicodeDecodeError as exc:
         yield "file", None, f"not UTF-8 text ({exc.reason} at byte {exc.start})"
     except (OSError, ValueError, zipfile.BadZipFile) as exc:  # e.g. a broken XLSX archive
@@ -207,7 +242,7 @@ class _ImportRun:
 
     def consume(self, source: _Source) -> None:
         batch: dict[str, Prepared] = {}
-        for outcome in _outcomes(source.items, self.preparer, source.workers):
+        for outcome in _outcomes(source, self.preparer):
             if isinstance(outcome, Failed):
                 self._reject(source.name, outcome)
                 continue
@@ -268,37 +303,60 @@ class _ImportRun:
 # -- worker processes ------------------------------------------------------------------------
 
 _PREPARER: Preparer | None = None
+# A worker's task: a block of lines of a JSON array, or a chunk of items; a Resume (where
+# reading line by line stopped) is handled by the importing process itself.
+_Task = LineBlock | list[Item] | Resume
+# A task's outcomes, and where ordinary reading must resume when a block's line stopped it.
+_Done = tuple[list[Outcome], Resume | None]
 
 
-def _work(chunk: list[Item]) -> list[Outcome]:
+def _work(task: LineBlock | list[Item]) -> _Done:
     assert _PREPARER is not None
-    return [_PREPARER(*item) for item in chunk]
+    if isinstance(task, LineBlock):
+        records, resume = split_block(task)
+        return [_PREPARER(where, record, None) for where, record in records], resume
+    return [_PREPARER(*item) for item in task], None
 
 
-def _outcomes(items: Iterable[Item], preparer: Preparer, workers: int) -> Iterator[Outcome]:
+def _outcomes(source: _Source, preparer: Preparer) -> Iterator[Outcome]:
     """Prepared records in input order, from this process or from forked workers.
 
     At most ``IN_FLIGHT`` records are in flight, so memory stays bounded. (A
     ``ProcessPoolExecutor`` rather than ``multiprocessing.Pool``: the latter's
     worker-handler thread spins while results wait in its queue, which cost the importing
-    process a third of its CPU time.)
+    process a third of its CPU time.) When a block of lines stops at a line that is not one
+    record, the tasks after it are dropped and the file is read from that line the ordinary
+    way.
     """
+    workers = source.workers
     if workers <= 1:
-        for item in items:
+        for item in source.items:
             yield preparer(*item)
         return
     global _PREPARER
     _PREPARER = preparer  # inherited by the forked workers; they never use the database
     context = multiprocessing.get_context("fork")
     pool = ProcessPoolExecutor(workers, mp_context=context)
-    pending: deque[Future[list[Outcome]]] = deque()
+    pending: deque[Future[_Done] | Resume] = deque()
+    ahead = max(IN_FLIGHT, 2 * workers * CHUNK) // CHUNK
+    tasks = source.tasks()
     try:
-        for chunk in _chunks(items, CHUNK):
-            pending.append(pool.submit(_work, chunk))
-            if len(pending) * CHUNK >= max(IN_FLIGHT, 2 * workers * CHUNK):
-                yield from pending.popleft().result()
-        while pending:
-            yield from pending.popleft().result()
+        while True:
+            for task in tasks:
+                pending.append(task if isinstance(task, Resume) else pool.submit(_work, task))
+                if isinstance(task, Resume) or len(pending) >= ahead:
+                    break
+            if not pending:
+                return
+            head = pending.popleft()
+            outcomes, resume = ([], head) if isinstance(head, Resume) else head.result()
+            yield from outcomes
+            if resume is not None:
+                for later in pending:
+                    if isinstance(later, Future):
+                        later.cancel()
+                pending.clear()
+                tasks = source.resume(resume)
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
 

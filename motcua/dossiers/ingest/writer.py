@@ -16,7 +16,7 @@ from typing import Any
 
 from django.db import connection
 
-from motcua.core.bulk import write_rows
+from motcua.core.bulk import copy_field, write_copy_text, write_rows
 from motcua.dossiers import formats as f
 from motcua.dossiers import pii
 from motcua.dossiers.ingest.normalize import Normalized, Problem, columns_of
@@ -133,8 +133,7 @@ class Writer:
         owner: dict[str, tuple[Prepared, int | None]] = {}
         entries = [(item, None) for item in new] + [(item, found.id) for item, found in changed]
         for item, dossier_id in entries:
-            for number, payment_row in enumerate(item.payments, 1):
-                reference = payment_row[1]
+            for number, (reference, _row) in enumerate(item.payments, 1):
                 if reference in owner:
                     where = f"{f.PAYMENTS}[{number}].MaGiaoDich"
                     other = owner[reference][0].code
@@ -169,23 +168,47 @@ class Writer:
             return
         ids = self._reserve_ids(len(new))
         self.imported.extend(ids)
-        rows, events, payments = [], [], []
-        created = DossierEvent.Kind.CREATED.value
         for pk, item in zip(ids, new, strict=True):
             if item.facts is None:
                 self.touched.append(pk)
             else:
-                self.tally.add(item.facts)
+                self.tally.add_packed(item.facts)
+        if self.postgres:
+            self._copy_new(ids, new, source)
+            return
+        rows, events, payments = [], [], []
+        created = DossierEvent.Kind.CREATED.value
+        for pk, item in zip(ids, new, strict=True):
             row = item.row
+            assert isinstance(row, list)
             row[0] = pk
             rows.append(row)
             events.append((pk, 1, created, self.recorded, item.occurred, self.actor, source, "{}"))
-            for payment in item.payments:
+            for _reference, payment in item.payments:
+                assert isinstance(payment, list)
                 payment[0] = pk
                 payments.append(payment)
         self._insert(Dossier, DOSSIER_COLUMNS, rows)
         self._insert(DossierEvent, EVENT_COLUMNS, events)
         self._insert(Payment, PAYMENT_COLUMNS, payments)
+
+    def _copy_new(self, ids: list[int], new: list[Prepared], source: str) -> None:
+        """PostgreSQL: the rows came as COPY text without their first column; the id goes
+        in front of each."""
+        rows = [f"{pk}\t{item.row}\n" for pk, item in zip(ids, new, strict=True)]
+        write_copy_text(Dossier._meta.db_table, DOSSIER_COLUMNS, rows)
+        # The created events: every column but occurred_at is the same for the batch.
+        head = f"\t1\t{copy_field(DossierEvent.Kind.CREATED.value)}\t{copy_field(self.recorded)}\t"
+        tail = f"\t{copy_field(self.actor)}\t{copy_field(source)}\t{{}}\n"
+        events = [f"{pk}{head}{item.occurred}{tail}" for pk, item in zip(ids, new, strict=True)]
+        write_copy_text(DossierEvent._meta.db_table, EVENT_COLUMNS, events)
+        payments = [
+            f"{pk}\t{payment}\n"
+            for pk, item in zip(ids, new, strict=True)
+            for _reference, payment in item.payments
+        ]
+        if payments:
+            write_copy_text(Payment._meta.db_table, PAYMENT_COLUMNS, payments)
 
     def _reserve_ids(self, count: int) -> list[int]:
         with connection.cursor() as cursor:
