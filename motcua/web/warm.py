@@ -5,12 +5,14 @@ After a data change pages are served stale and refreshed in the background
 (``generation.py``), but a part nobody has computed yet has nothing to be served from: a new
 period (a new week, month, quarter or year), a new account's scope, an emptied cache. The
 warmer renders, for every distinct scope of the active accounts that see figures, the
-dashboard for each of :data:`PERIODS` and the scope's top unit pages, through the views
+dashboard for each of :data:`PERIODS` and for the campaigns running or ended within
+:data:`RECENT_DAYS` of the reference day, and the scope's top unit pages, through the views
 themselves, so that the cache keys are exactly those of the requests to come.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -26,6 +28,8 @@ from motcua.accounts.scope import assigned_unit_ids
 
 # The period parameter of each dashboard warmed ("": none, the default week).
 PERIODS = ("", "month", "quarter", "year")
+# Campaigns whose dashboards are warmed too: running, or ended at most this many days ago.
+RECENT_DAYS = 90
 
 
 @dataclass(frozen=True)
@@ -51,8 +55,24 @@ def scopes() -> list[User]:
     return [found[k] for k in sorted(found, key=lambda k: (not k[0], sorted(k[1])))]
 
 
+def campaign_periods() -> list[str]:
+    """``campaign:<id>`` for the campaigns the period picker offers that are running or
+    recently ended on the reference day (the last day with dossiers, or today)."""
+    from motcua.web import figures
+    from motcua.web.context import campaign_refs
+    from motcua.web.generation import FigureCache
+
+    reference = figures.reference_day(FigureCache(), dt.date.today())
+    since = reference - dt.timedelta(days=RECENT_DAYS)
+    return [
+        f"campaign:{ref.id}"
+        for ref in campaign_refs().values()
+        if ref.start <= reference and ref.end >= since
+    ]
+
+
 def warm(
-    periods: Iterable[str] = PERIODS,
+    periods: Iterable[str] | None = None,
     language: str | None = None,
     report: Callable[[Warmed], None] | None = None,
 ) -> list[Warmed]:
@@ -62,6 +82,7 @@ def warm(
 
     factory = RequestFactory()
     done: list[Warmed] = []
+    periods = [*PERIODS, *campaign_periods()] if periods is None else list(periods)
     with translation.override(language or settings.LANGUAGE_CODE):
         for user in scopes():
             pages: list[tuple[str, dict[str, str], Callable[..., object], tuple[str, ...]]] = [

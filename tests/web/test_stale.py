@@ -291,3 +291,33 @@ def test_warming_computes_each_scopes_first_pages_so_the_first_request_hits(
     cache.clear()
     computed = client.get("/?period=month").content.decode()
     assert main_part(computed) == main_part(warmed)
+
+
+@pytest.mark.django_db
+def test_warming_covers_the_campaigns_running_or_recently_ended(client: Client) -> None:
+    import datetime as dt
+
+    from motcua.campaigns.models import Campaign
+    from motcua.web import warm
+
+    cast = build_cast()
+    _july(cast)  # dossiers received 01/07/2024, the reference day: spring ended > 90 days before
+    fields = {
+        "scope_root": cast.province,
+        "scope_levels": ["district"],
+        "indicators": ["online_received"],
+        "min_dossiers": 1,
+    }
+    spring = Campaign.objects.create(
+        name="Mùa xuân", start=dt.date(2024, 1, 1), end=dt.date(2024, 2, 28), **fields
+    )
+    summer = Campaign.objects.create(
+        name="Mùa hè", start=dt.date(2024, 6, 1), end=dt.date(2024, 8, 31), **fields
+    )
+    assert warm.campaign_periods() == [f"campaign:{summer.pk}"]
+    assert f"campaign:{spring.pk}" not in warm.campaign_periods()
+    warm.warm()
+    client.force_login(cast.alice)
+    response = client.get(f"/?period=campaign:{summer.pk}")
+    assert response.status_code == 200
+    assert "misses=0" in response.headers["Server-Timing"]

@@ -12,7 +12,8 @@ from motcua.web import warm
 
 class Command(BaseCommand):
     help = (
-        "Compute the figures parts of the dashboards (default week, month, quarter, year) and "
+        "Compute the figures parts of the dashboards (default week, month, quarter, year, recent "
+        "campaigns) and "
         "top unit pages for every scope of the accounts that see figures, so that the first "
         "request finds them cached. Run it after deploying, after a rebuild and early each day."
     )
@@ -22,13 +23,17 @@ class Command(BaseCommand):
             "--period",
             action="append",
             dest="periods",
-            help="a dashboard period to warm (repeatable; default: week, month, quarter, year)",
+            help=(
+                "a dashboard period to warm (repeatable; default: week, month, quarter, year "
+                "and the campaigns running or ended in the last 90 days)"
+            ),
         )
         parser.add_argument("--language", help="interface language (default: LANGUAGE_CODE)")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        periods = options["periods"] or warm.PERIODS
-        periods = ["" if p == "week" else p for p in periods]
+        periods = options["periods"]
+        if periods is not None:
+            periods = ["" if p == "week" else p for p in periods]
         verbose = options["verbosity"] > 1
 
         def report(item: warm.Warmed) -> None:
