@@ -6,7 +6,9 @@ lower-case key so that "chung thuc" finds "chứng thực" and names match acros
 
 from __future__ import annotations
 
+import functools
 import re
+import sys
 import unicodedata
 
 _SPACES = re.compile(r"\s+")
@@ -19,6 +21,15 @@ def nfc(value: str) -> str:
 
 def fold(value: str) -> str:
     """Lower-case, accent-free key ("Đắk Nông" -> "dak nong")."""
-    decomposed = unicodedata.normalize("NFD", value.replace("Đ", "D").replace("đ", "d"))
-    stripped = "".join(c for c in decomposed if unicodedata.category(c) != "Mn")
-    return _SPACES.sub(" ", stripped.lower()).strip()
+    if not value.isascii():
+        decomposed = unicodedata.normalize("NFD", value.replace("Đ", "D").replace("đ", "d"))
+        value = decomposed.translate(_nonspacing_marks())
+    return _SPACES.sub(" ", value.lower()).strip()
+
+
+@functools.cache
+def _nonspacing_marks() -> dict[int, None]:
+    """A ``str.translate`` table deleting every nonspacing mark (category Mn): one C call
+    instead of a category look-up per character. Built once per process (~0.2 s)."""
+    category = unicodedata.category
+    return {cp: None for cp in range(0x300, sys.maxunicode + 1) if category(chr(cp)) == "Mn"}

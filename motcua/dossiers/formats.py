@@ -170,7 +170,7 @@ def parse_datetime(value: Any) -> dt.datetime | None:
     text = str(value).strip()
     if not text:
         return None
-    if text.isdigit():
+    if text.isdecimal():  # not isdigit: int() refuses digits such as "²"
         if len(text) == 14:
             y, mo, d = int(text[:4]), int(text[4:6]), int(text[6:8])
             return _build(y, mo, d, int(text[8:10]), int(text[10:12]), int(text[12:14]))
@@ -269,6 +269,7 @@ def parse_text(value: Any) -> str | None:
 
 
 _CLEAN: dict[str, str] = {}
+CLEAN_MEMO = _CLEAN  # read by the importer's inline fast path: value -> clean_text(value)
 _CLEAN_MAX = 100_000
 
 
@@ -383,6 +384,21 @@ def canonical_bytes(record: Mapping[str, Any]) -> bytes:
     """:func:`canonical_text` encoded in UTF-8 (by orjson where that gives the same text)."""
     fast = _fast_json(record, sort_keys=True)
     return fast if fast is not None else _sorted_json(record).encode()
+
+
+def canonical_bytes_plain(record: Mapping[str, Any]) -> tuple[bytes, bool]:
+    """:func:`canonical_bytes`, and whether orjson wrote it: then every part of ``record``
+    may be written by :func:`plain_json` without checking it again."""
+    fast = _fast_json(record, sort_keys=True)
+    return (fast, True) if fast is not None else (_sorted_json(record).encode(), False)
+
+
+def plain_json(value: Any) -> str:
+    """:func:`to_json` of a value known to be plain (part of a record for which
+    :func:`canonical_bytes_plain` said so): orjson, without the check."""
+    if not value:
+        return to_json(value)
+    return orjson.dumps(value).decode()
 
 
 def canonical_text(record: Mapping[str, Any]) -> str:

@@ -54,7 +54,7 @@ def id_hash(number: str) -> str:
     cleaned = "".join(number.split()).upper()
     if not cleaned:
         return ""
-    return hmac.new(_hash_key(settings.PII_KEY), cleaned.encode(), hashlib.sha256).hexdigest()
+    return hmac.digest(_hash_key(settings.PII_KEY), cleaned.encode(), "sha256").hex()
 
 
 def mask(value: str, visible: int = 3) -> str:

@@ -53,6 +53,9 @@ class Normalized:
     # Parsed dates of the date columns, so columns_of need not parse them again.
     moments: dict[str, dt.datetime] = field(default_factory=dict)
     text: bytes = b""  # the canonical record as sorted JSON, UTF-8
+    # Whether the record holds only dicts, lists, str, int (64-bit), bool and None, so
+    # orjson writes any part of it as the json module does (formats.plain_json).
+    plain: bool = False
 
 
 def _max_lengths(model: type[Any]) -> dict[str, int]:
@@ -67,6 +70,7 @@ DOSSIER_MAX = _max_lengths(Dossier)
 PAYMENT_MAX = _max_lengths(Payment)
 _SCALAR_PARSERS = {key: f.scalar_parser(kind) for key, (_, kind) in f.SCALARS.items()}
 _DATE_KEYS = {key for key, (_, kind) in f.SCALARS.items() if kind == "date"}
+_CLEAN = f.CLEAN_MEMO  # value -> f.clean_text(value), for the inline fast paths
 
 
 def _show(value: Any) -> str:
@@ -133,9 +137,14 @@ CreateProcedure = Callable[[str, str, str, str], int]
 
 
 class Normalizer:
-    def __init__(self, lookups: Lookups, create_procedure: CreateProcedure | None) -> None:
+    def __init__(
+        self, lookups: Lookups, create_procedure: CreateProcedure | None, *, fast: bool = True
+    ) -> None:
+        """``fast=False``: every field through its handler, without the inline fast paths
+        (the tests hold the two equal)."""
         self.lookups = lookups
         self.create_procedure = create_procedure
+        self.fields = _fields if fast else _fields_general
 
     def normalize(self, raw: Record) -> Normalized:
         record = unwrap(raw)
@@ -143,14 +152,7 @@ class Normalizer:
         out: Record = {}
         code = self._code(record, problems)
         moments: dict[str, dt.datetime] = {}
-        for key, value in record.items():
-            handler = _HANDLERS.get(key)
-            if key in _DATE_KEYS:
-                _date(key, value, out, moments, problems)
-            elif handler is None:
-                _keep_extra(key, value, out, problems)
-            else:
-                handler(key, value, out, problems)
+        self.fields(record, out, moments, problems)
         for key, default in f.DEFAULTS.items():
             out.setdefault(key, default)
         _check_required(out, problems)
@@ -160,8 +162,8 @@ class Normalizer:
         procedure_id = self._procedure(record, out, problems)
         if problems:
             raise Rejected(code, problems)
-        text = f.canonical_bytes(out)
-        return Normalized(code, out, f.text_hash(text), unit_id, procedure_id, moments, text)
+        text, plain = f.canonical_bytes_plain(out)
+        return Normalized(code, out, f.text_hash(text), unit_id, procedure_id, moments, text, plain)
 
     def _code(self, record: Record, problems: list[Problem]) -> str:
         code = f.parse_text(record.get("MaHoSo")) or ""
@@ -349,17 +351,21 @@ def _as_list(key: str, value: Any, problems: list[Problem]) -> list[Any] | None:
     return value
 
 
-def _collection(key: str, value: Any, out: Record, problems: list[Problem]) -> None:
+def _collection(
+    key: str, value: Any, out: Record, problems: list[Problem], general: bool = False
+) -> None:
     items = _as_list(key, value, problems)
     if not items:
         return
-    flags, dates, ints = f.COLLECTIONS[key][1:] if key in f.COLLECTIONS else f.PII_LIST_SPEC
+    flags, dates, ints, special = _ITEM_SPECS[key]
+    if general:  # no inline fast path in _item
+        special = _EVERY_NAME
     cleaned = []
     for number, item in enumerate(items, 1):
         if not isinstance(item, dict):
             problems.append(Problem(f"{key}[{number}]", _show(item), "expected an object"))
             continue
-        entry = _item(key, number, item, flags, dates, ints, problems)
+        entry = _item(key, number, item, flags, dates, ints, special, problems)
         if entry:
             cleaned.append(entry)
     if cleaned:
@@ -373,13 +379,22 @@ def _item(
     flags: frozenset[str],
     dates: frozenset[str],
     ints: frozenset[str],
+    special: frozenset[str],
     problems: list[Problem],
 ) -> Record:
     entry: Record = {}
     for name, value in item.items():
+        if type(value) is str and name not in special:  # the common case, inline
+            text = _CLEAN.get(value)
+            if text is None:
+                text = f.clean_text(value)
+            if text:
+                entry[name] = text
+            continue
+        parsed: Any
         try:
             if name in flags:
-                parsed: Any = _flag(value)
+                parsed = _flag(value)
             elif name in dates:
                 parsed = f.canonical_date(value)
             elif name in ints:
@@ -394,6 +409,28 @@ def _item(
         if parsed is not None:
             entry[name] = parsed
     return entry
+
+
+# Collection name -> (flag keys, date keys, integer keys, all three).
+_ITEM_SPECS = {
+    key: (*spec, spec[0] | spec[1] | spec[2])
+    for key, spec in (
+        *((key, spec[1:]) for key, spec in f.COLLECTIONS.items()),
+        (f.PII_LIST, f.PII_LIST_SPEC),
+    )
+}
+
+
+class _EveryName(frozenset[str]):
+    def __contains__(self, name: object) -> bool:
+        return True
+
+
+_EVERY_NAME = _EveryName()
+
+
+def _collection_general(key: str, value: Any, out: Record, problems: list[Problem]) -> None:
+    _collection(key, value, out, problems, general=True)
 
 
 def _steps(code: str, steps: list[Record], problems: list[Problem]) -> list[Record]:
@@ -483,37 +520,137 @@ _HANDLERS: dict[str, Handler] = {
 }
 
 
+_GENERAL_HANDLERS = {
+    key: _collection_general if handler is _collection else handler
+    for key, handler in _HANDLERS.items()
+}
+
+# How normalize treats each known field: (kind, argument). Memoised codes and flags carry
+# their memo, texts their length limit (None: none), other fields their handler.
+_MEMO_KIND, _TEXT_KIND, _DATE_KIND, _IGNORE_KIND, _HANDLER_KIND = "memo", "text", "date", "-", "h"
+_MISSING = object()
+
+
+def _rule(key: str, handler: Handler) -> tuple[str, Any]:
+    if key in _DATE_KEYS:
+        return _DATE_KIND, None
+    if handler is _ignore:
+        return _IGNORE_KIND, None
+    if handler is _memo_scalar:
+        return _MEMO_KIND, _MEMO[key]
+    if handler is _text:
+        return _TEXT_KIND, None
+    if handler is _scalar and f.SCALARS[key][1] == "text":
+        return _TEXT_KIND, DOSSIER_MAX.get(f.SCALARS[key][0]) or None
+    return _HANDLER_KIND, handler
+
+
+_RULES = {key: _rule(key, handler) for key, handler in _HANDLERS.items()}
+
+
+def _fields(
+    record: Record, out: Record, moments: dict[str, dt.datetime], problems: list[Problem]
+) -> None:
+    """Validate and canonicalise each field of ``record`` into ``out``."""
+    for key, value in record.items():
+        rule = _RULES.get(key)
+        if rule is None:
+            _keep_extra(key, value, out, problems)
+            continue
+        kind, arg = rule
+        # The common spellings first, inline (each exactly what its handler gives);
+        # anything else goes to the handler.
+        if type(value) is str:
+            if kind is _MEMO_KIND:
+                parsed = arg.get(value, _MISSING)
+                if parsed is not _MISSING:
+                    if parsed is not None:
+                        out[key] = parsed
+                    continue
+            elif kind is _TEXT_KIND:
+                cleaned = _CLEAN.get(value)
+                if cleaned is not None and (arg is None or len(cleaned) <= arg):
+                    if cleaned:
+                        out[key] = cleaned
+                    continue
+            elif kind is _DATE_KIND:
+                if not value:
+                    continue
+                if len(value) == 14 and value.isascii() and value.isdigit():
+                    moment = _stamp_moment(value)
+                    if moment is not None:
+                        moments[key] = moment
+                        out[key] = value
+                        continue
+        if kind is _DATE_KIND:
+            _date(key, value, out, moments, problems)
+        elif kind is _HANDLER_KIND:
+            arg(key, value, out, problems)
+        elif kind is not _IGNORE_KIND:
+            _HANDLERS[key](key, value, out, problems)
+
+
+def _fields_general(
+    record: Record, out: Record, moments: dict[str, dt.datetime], problems: list[Problem]
+) -> None:
+    """:func:`_fields` without the inline fast paths: what they must equal."""
+    for key, value in record.items():
+        handler = _GENERAL_HANDLERS.get(key)
+        if key in _DATE_KEYS:
+            _date(key, value, out, moments, problems)
+        elif handler is None:
+            _keep_extra(key, value, out, problems)
+        else:
+            handler(key, value, out, problems)
+
+
+def _stamp_moment(value: str) -> dt.datetime | None:
+    """``parse_datetime`` of 14 ASCII digits, or None when they are no real date/time."""
+    try:
+        return dt.datetime(
+            int(value[:4]),
+            int(value[4:6]),
+            int(value[6:8]),
+            int(value[8:10]),
+            int(value[10:12]),
+            int(value[12:14]),
+            tzinfo=f.local_zone(),
+        )
+    except ValueError:
+        return None
+
+
+_DATE_COLUMNS = tuple((k, c) for k, (c, kind) in f.SCALARS.items() if kind == "date")
+_TEXT_COLUMNS = tuple((k, c) for k, (c, kind) in f.SCALARS.items() if kind == "text")
+_FLAG_COLUMNS = tuple((k, c) for k, (c, kind) in f.SCALARS.items() if kind == "flag")
+_CODE_COLUMNS = tuple((k, c) for k, (c, kind) in f.SCALARS.items() if kind.startswith("code:"))
+_COLLECTION_COLUMNS = tuple((k, spec[0]) for k, spec in f.COLLECTIONS.items())
+_NOT_EXTRA = frozenset(_HANDLERS) - f.EXTRA_FLAGS
+_PERSONAL = (*f.PII_TEXT, f.PII_LIST)
+
+
 def columns_of(item: Normalized, *, now: dt.datetime) -> tuple[Record, Record]:
     """Dossier column values (without pii/id/version) and the plain personal data."""
     rec = item.canonical
+    get = rec.get
     cols: Record = {"code": item.code, "unit_id": item.unit_id, "procedure_id": item.procedure_id}
     moments = item.moments
-    for key, (column, kind) in f.SCALARS.items():
-        if kind == "date":
-            cols[column] = moments.get(key) or f.parse_datetime(rec.get(key))
-        else:
-            cols[column] = _column_value(kind, rec.get(key))
-    extra = {}
-    for key, value in rec.items():
-        if key not in _HANDLERS or key in f.EXTRA_FLAGS:
-            extra[key] = value
-    cols["extra"] = extra
-    for key, (column, *_rest) in f.COLLECTIONS.items():
-        cols[column] = rec.get(key, [])
+    for key, column in _DATE_COLUMNS:
+        cols[column] = moments.get(key) or f.parse_datetime(get(key))
+    for key, column in _TEXT_COLUMNS:
+        cols[column] = get(key) or ""
+    for key, column in _FLAG_COLUMNS:
+        cols[column] = get(key) == "1"
+    for key, column in _CODE_COLUMNS:
+        value = get(key)
+        cols[column] = int(value) if value is not None else None
+    cols["extra"] = {key: value for key, value in rec.items() if key not in _NOT_EXTRA}
+    for key, column in _COLLECTION_COLUMNS:
+        cols[column] = get(key, [])
     cols.update(
         derive_flags(cols["components"], cols["fees"], cols["results"], cols["supplements"])
     )
-    personal = {key: rec[key] for key in (*f.PII_TEXT, f.PII_LIST) if key in rec}
+    personal = {key: rec[key] for key in _PERSONAL if key in rec}
     cols["applicant_key"] = fold(cols["applicant_name"])
     cols["updated_at"] = now
     return cols, personal
-
-
-def _column_value(kind: str, value: str | None) -> Any:
-    if kind == "text":
-        return value or ""
-    if kind == "date":
-        return f.parse_datetime(value)
-    if kind == "flag":
-        return value == "1"
-    return int(value) if value is not None else None

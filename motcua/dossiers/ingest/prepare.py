@@ -106,13 +106,22 @@ class Preparer:
         # Dates travel as text (cheap to pickle): ISO 8601 with offset for COPY, naive UTC
         # for SQLite (how Django stores them there).
         self.adapt_dt: Callable[[Any], Any] = _iso_text if postgres else _utc_text
-        self.pairs = [(str(fld.attname), self._converter(fld)) for fld in DOSSIER_FIELDS]
+        now_text = self.adapt_dt(now)
 
-    def _converter(self, fld: Any) -> Callable[[Any], Any] | None:
+        def adapt_dt(value: Any) -> Any:  # created_at and updated_at are `now`
+            return now_text if value is now else self.adapt_dt(value)
+
+        self.pairs = [(str(fld.attname), self._converter(fld, adapt_dt)) for fld in DOSSIER_FIELDS]
+        # The same with JSON columns written by formats.plain_json (Normalized.plain).
+        self.plain_pairs = [
+            (name, f.plain_json if conv is f.to_json else conv) for name, conv in self.pairs
+        ]
+
+    def _converter(self, fld: Any, adapt_dt: Callable[[Any], Any]) -> Callable[[Any], Any] | None:
         if isinstance(fld, JSONField):
             return f.to_json
         if isinstance(fld, DateTimeField):
-            return self.adapt_dt
+            return adapt_dt
         return None
 
     def __call__(
@@ -147,8 +156,9 @@ class Preparer:
             created_at=self.now,
         )
         facts = self.facts(values) if self.facts is not None else None
+        pairs = self.plain_pairs if item.plain and f.orjson is not None else self.pairs
         row: Row | str = [
-            values[name] if conv is None else conv(values[name]) for name, conv in self.pairs
+            values[name] if conv is None else conv(values[name]) for name, conv in pairs
         ]
         payments: list[tuple[str, Row | str]] = []
         for payment in item.canonical.get(f.PAYMENTS, ()):

@@ -32,6 +32,7 @@ from typing import Any
 from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 
+from motcua.core.bulk import indexes_set_aside
 from motcua.dossiers import formats as f
 from motcua.dossiers.ingest.normalize import Lookups, Normalizer
 from motcua.dossiers.ingest.prepare import Failed, Outcome, Prepared, Preparer
@@ -47,7 +48,7 @@ from motcua.dossiers.ingest.readers import (
 )
 from motcua.dossiers.ingest.report import ImportReport, RecordError
 from motcua.dossiers.ingest.writer import Writer
-from motcua.dossiers.models import Dossier
+from motcua.dossiers.models import Dossier, DossierEvent, Payment
 from motcua.dossiers.signals import dossiers_imported
 from motcua.indicators import series
 from motcua.indicators.facts import FactReader, buckets_of, refresh_buckets
@@ -176,10 +177,11 @@ def _run(
         with _fewer_collections(), _sqlite_cache(), transaction.atomic(), series.batch():
             run = _ImportRun(report, create_missing, actor, batch_size)
             run.unit_ids = None if unit_ids is None else frozenset(unit_ids)
-            for source in sources:
-                run.consume(source)
-            if not report.ok or preview:
-                raise _Rollback  # a preview counts what would happen, then writes nothing
+            with _initial_load(sources, preview):
+                for source in sources:
+                    run.consume(source)
+                if not report.ok or preview:
+                    raise _Rollback  # a preview counts what would happen, then writes nothing
             run.refresh_aggregates()
     except _Rollback:
         pass
@@ -224,6 +226,30 @@ def _sqlite_cache() -> Iterator[None]:
     finally:
         with connection.cursor() as cursor:
             cursor.execute(f"PRAGMA cache_size = {before}")
+
+
+# An import into an empty dossier table reading at least this much (an initial load) sets
+# the tables' secondary indexes aside on PostgreSQL (docs/dossier-formats.md).
+INITIAL_LOAD_BYTES = 64 << 20
+
+
+def _initial_load(
+    sources: Sequence[_Source], preview: bool
+) -> contextlib.AbstractContextManager[Any]:
+    """On PostgreSQL, for a large import into an empty dossier table: the secondary indexes
+    and foreign keys of the tables it fills, set aside while it loads and rebuilt before the
+    aggregates are counted, in the same transaction (a failed import rolls back to the
+    indexes it started with). The unique indexes stay: the import looks dossiers up by code
+    and payments by reference. Readers of those tables wait until the commit."""
+    if preview or connection.vendor != "postgresql":
+        return contextlib.nullcontext()
+    size = 0
+    for source in sources:
+        with contextlib.suppress(OSError):
+            size += source.path.stat().st_size if source.path is not None else 0
+    if size < INITIAL_LOAD_BYTES or Dossier.objects.exists():
+        return contextlib.nullcontext()
+    return indexes_set_aside(Dossier, DossierEvent, Payment, foreign_keys=True)
 
 
 class _ImportRun:
