@@ -5,6 +5,7 @@ main pages go to var/screenshots/."""
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.accounts.cast import build_cast
 from tests.browser import LAPTOP, PHONE, sign_in
@@ -87,3 +88,36 @@ def test_the_dashboard_is_usable_on_a_phone_and_by_keyboard(live_server, page) -
         page.get_by_label("Ngôn ngữ").select_option("en")
     assert page.locator("html").get_attribute("lang") == "en"
     assert "Why the figure is what it is" in page.locator("main").inner_text()
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_after_a_change_the_unit_page_says_since_when_its_figures_are(
+    live_server, page, settings
+) -> None:
+    """Served stale after a dossier changes, the page says so in a status note; once the
+    background refresh is done, a reload shows the new figures without the note."""
+    from motcua.dossiers.workflow import change_status
+    from motcua.web.generation import REFRESHER
+    from tests.indicators.conftest import at
+
+    settings.FIGURES_STALE_SECONDS = 3600
+    cast = build_cast()
+    made = _july(cast)
+    base = live_server.url
+    page.set_viewport_size(PHONE)
+    sign_in(page, base, "alice")
+    url = base + "/don-vi/H67.30/?period=2024-07"
+    page.goto(url)
+    assert page.locator("#stale-note").count() == 0
+    change_status(made[2].pk, 9, actor="test", at=at("2024-07-08"))
+    page.goto(url)
+    note = page.locator("#stale-note")
+    expect(note).to_be_visible()
+    assert note.get_attribute("role") == "status"
+    assert "Số liệu tính lúc" in note.inner_text()
+    assert no_horizontal_overflow(page)
+    shoot(page, "unit-stale-phone")
+    REFRESHER.drain()
+    page.goto(url)
+    expect(page.locator("#stale-note")).to_have_count(0)
