@@ -56,6 +56,8 @@ from motcua.web.models import DataGeneration, UnitGeneration
 
 T = TypeVar("T")
 TIMEOUT = 24 * 3600
+# Seconds a process holds a question it is recomputing (a process that dies frees it then).
+REFRESH_LEASE = 300
 log = logging.getLogger(__name__)
 
 
@@ -171,7 +173,9 @@ class FigureCache:
                 since = stale.computed_at
                 if self.stale_since is None or since < self.stale_since:
                     self.stale_since = since
-                REFRESHER.submit(key, latest_key, compute)
+                # One process recomputes a question: the others see its lease and wait.
+                if cache.add(f"{key}:refreshing", True, REFRESH_LEASE):
+                    REFRESHER.submit(key, latest_key, compute)
                 return stale.value
         _thread.depth += 1
         try:
@@ -210,8 +214,10 @@ def _store(key: str, latest_key: str, value: Any, refresh: bool) -> None:
 class Refresher:
     """One background thread per process that recomputes the stale values pages were
     served, one at a time (the machine's cores stay free for requests), each question once
-    however many requests asked for it. Its database connections are closed after every
-    value; a computation that fails is logged and dropped (the next request asks again)."""
+    however many requests asked for it, and in one process of the machine at a time (a
+    lease in the shared cache, taken before ``submit``). Its database connections are
+    closed after every value; a computation that fails is logged and dropped (the next
+    request asks again)."""
 
     def __init__(self) -> None:
         self._queue: queue.Queue[tuple[str, str, Callable[[], Any], str | None]] = queue.Queue()
@@ -246,6 +252,7 @@ class Refresher:
                 log.exception("figures: refreshing a stale value failed")
             finally:
                 connections.close_all()
+                cache.delete(f"{key}:refreshing")
                 with self._lock:
                     self._pending.discard(key)
                 self._queue.task_done()

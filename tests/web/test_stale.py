@@ -303,3 +303,28 @@ def test_warming_covers_the_campaigns_running_or_recently_ended(client: Client) 
     response = client.get(f"/?period=campaign:{summer.pk}")
     assert response.status_code == 200
     assert "misses=0" in response.headers["Server-Timing"]
+
+
+@pytest.mark.django_db
+def test_one_process_at_a_time_recomputes_a_question(settings: Any, monkeypatch) -> None:
+    """Another process (here: a lease already in the shared cache) recomputing the question:
+    this one serves the stale value without queueing it; once the lease is gone, it does."""
+    from django.core.cache import cache
+
+    from motcua.web import generation
+
+    settings.FIGURES_STALE_SECONDS = 3600
+    submitted: list[str] = []
+    monkeypatch.setattr(generation.REFRESHER, "submit", lambda key, *a: submitted.append(key))
+    generation.FigureCache().get(("q",), lambda: "old", refresh=True)
+    generation.bump()
+    fc = generation.FigureCache()
+    assert fc.get(("q",), lambda: "new", refresh=True) == "old"
+    assert len(submitted) == 1
+    lease = f"{submitted[0]}:refreshing"
+    assert cache.get(lease) is True  # taken by this process for its refresher
+    assert generation.FigureCache().get(("q",), lambda: "new", refresh=True) == "old"
+    assert len(submitted) == 1  # the lease is held: not queued again
+    cache.delete(lease)
+    assert generation.FigureCache().get(("q",), lambda: "new", refresh=True) == "old"
+    assert len(submitted) == 2
