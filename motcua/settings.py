@@ -169,7 +169,7 @@ if env.get_choice("CACHE", ("file", "memory")) == "memory":
 else:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "BACKEND": "motcua.web.filecache.FileCache",
             "LOCATION": str(VAR_DIR / "cache"),
             "OPTIONS": CACHE_OPTIONS,
         }

@@ -179,7 +179,7 @@ def test_the_default_cache_is_files_shared_by_processes(tmp_path) -> None:
     script = (
         "import django, sys; django.setup(); from django.core.cache import cache;"
         "from django.conf import settings;"
-        "assert settings.CACHES['default']['BACKEND'].endswith('FileBasedCache');"
+        "assert settings.CACHES['default']['BACKEND'].endswith('FileCache');"
         "cache.set('k', 'v') if sys.argv[1] == 'set' else print(cache.get('k'))"
     )
     env = {
@@ -328,3 +328,25 @@ def test_one_process_at_a_time_recomputes_a_question(settings: Any, monkeypatch)
     cache.delete(lease)
     assert generation.FigureCache().get(("q",), lambda: "new", refresh=True) == "old"
     assert len(submitted) == 2
+
+
+def test_the_file_cache_culls_every_so_many_writes(tmp_path) -> None:
+    """Bounded: past MAX_ENTRIES the directory is culled, though only every CULL_EVERY
+    writes (Django lists it on every write)."""
+    from motcua.web.filecache import CULL_EVERY, FileCache
+
+    cache = FileCache(str(tmp_path), {"OPTIONS": {"MAX_ENTRIES": 50, "CULL_FREQUENCY": 2}})
+    listed = 0
+    real = cache._list_cache_files
+
+    def counted() -> list[str]:
+        nonlocal listed
+        listed += 1
+        return real()
+
+    cache._list_cache_files = counted  # type: ignore[method-assign]
+    for i in range(3 * CULL_EVERY):
+        cache.set(f"k{i}", i)
+    assert listed == 3  # once every CULL_EVERY writes, not 300 times
+    assert len(real()) <= 50 + CULL_EVERY  # culled, within one interval's overshoot
+    assert cache.get(f"k{3 * CULL_EVERY - 1}") == 3 * CULL_EVERY - 1
