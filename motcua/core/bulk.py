@@ -169,15 +169,15 @@ SQLITE_CACHE_KIB = 262_144
 
 
 @contextlib.contextmanager
-def large_sqlite_cache() -> Iterator[None]:
-    """A larger SQLite page cache for this connection, restored afterwards."""
+def large_sqlite_cache(kib: int = SQLITE_CACHE_KIB) -> Iterator[None]:
+    """A larger SQLite page cache (``kib`` KiB) for this connection, restored afterwards."""
     if connection.vendor != "sqlite":
         yield
         return
     with connection.cursor() as cursor:
         cursor.execute("PRAGMA cache_size")
         previous = int(cursor.fetchone()[0])
-        cursor.execute(f"PRAGMA cache_size = -{SQLITE_CACHE_KIB}")
+        cursor.execute(f"PRAGMA cache_size = -{kib}")
     try:
         yield
     finally:

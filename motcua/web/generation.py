@@ -163,10 +163,11 @@ class FigureCache:
             self.hits += 1
             return found
         self.misses += 1
-        latest_key = _latest_key(
-            self.generation.split(":")[0], parts if same_as is None else same_as
-        )
-        if refresh and _thread.depth == 0 and not _thread.refreshing:
+        latest_key = None
+        if refresh:
+            assert self._row is not None  # read for the key above
+            latest_key = _latest_key(self._row[0], parts if same_as is None else same_as)
+        if latest_key is not None and _thread.depth == 0 and not _thread.refreshing:
             stale = _stale(latest_key)
             if stale is not None:
                 self.stale += 1
@@ -182,7 +183,7 @@ class FigureCache:
             value = compute()
         finally:
             _thread.depth -= 1
-        _store(key, latest_key, value, refresh)
+        _store(key, latest_key, value)
         return value
 
 
@@ -205,9 +206,11 @@ def _stale(latest_key: str) -> _Latest | None:
     return found
 
 
-def _store(key: str, latest_key: str, value: Any, refresh: bool) -> None:
+def _store(key: str, latest_key: str | None, value: Any) -> None:
+    """The value at its generation's key, and as the latest answer to its question (values
+    that may be served stale)."""
     cache.set(key, value, TIMEOUT)
-    if refresh:
+    if latest_key is not None:
         cache.set(latest_key, _Latest(_now(), value), TIMEOUT)
 
 
@@ -247,7 +250,7 @@ class Refresher:
             try:
                 with translation.override(language):
                     value = compute()
-                _store(key, latest_key, value, True)
+                _store(key, latest_key, value)
             except Exception:
                 log.exception("figures: refreshing a stale value failed")
             finally:

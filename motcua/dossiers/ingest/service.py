@@ -32,7 +32,7 @@ from typing import Any
 from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 
-from motcua.core.bulk import indexes_set_aside
+from motcua.core.bulk import indexes_set_aside, large_sqlite_cache
 from motcua.dossiers import formats as f
 from motcua.dossiers.ingest.normalize import Lookups, Normalizer
 from motcua.dossiers.ingest.prepare import Failed, Outcome, Prepared, Preparer
@@ -174,7 +174,12 @@ def _run(
 ) -> ImportReport:
     report = ImportReport(sources=[source.name for source in sources])
     try:
-        with _fewer_collections(), _sqlite_cache(), transaction.atomic(), series.batch():
+        with (
+            _fewer_collections(),
+            large_sqlite_cache(SQLITE_CACHE_KIB),
+            transaction.atomic(),
+            series.batch(),
+        ):
             run = _ImportRun(report, create_missing, actor, batch_size)
             run.unit_ids = None if unit_ids is None else frozenset(unit_ids)
             with _initial_load(sources, preview):
@@ -210,22 +215,6 @@ def _fewer_collections() -> Iterator[None]:
 # SQLite page cache for the import's connection (KiB): the indexes of a large table stay
 # in memory instead of being re-read from the OS for every batch.
 SQLITE_CACHE_KIB = 131_072
-
-
-@contextlib.contextmanager
-def _sqlite_cache() -> Iterator[None]:
-    if connection.vendor != "sqlite":
-        yield
-        return
-    with connection.cursor() as cursor:
-        cursor.execute("PRAGMA cache_size")
-        before = int(cursor.fetchone()[0])
-        cursor.execute(f"PRAGMA cache_size = -{SQLITE_CACHE_KIB}")
-    try:
-        yield
-    finally:
-        with connection.cursor() as cursor:
-            cursor.execute(f"PRAGMA cache_size = {before}")
 
 
 # An import into an empty dossier table reading at least this much (an initial load) sets
